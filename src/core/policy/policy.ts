@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, policyDenied } from '../errors.js';
+import type { Role } from '../roles.js';
+import { LIVE_ACTION_CAPABILITIES, type Capability } from './capabilities.js';
+import { PolicySchema, type PolicyFile } from './schema.js';
+
+/**
+ * A role's policy, as enforced. Deny is the default: a capability, queue, folder or Odoo method that the
+ * file does not name is refused. With draft-only on, the live-action capabilities are removed whatever the
+ * file says. Every entry point (MCP tool, worker, CLI) goes through this one object.
+ */
+export class Policy {
+  readonly role: Role;
+  readonly draftOnly: boolean;
+  private readonly capabilities: ReadonlySet<Capability>;
+  private readonly file: PolicyFile;
+
+  constructor(file: PolicyFile, options: { draftOnly: boolean }) {
+    this.file = file;
+    this.role = file.role;
+    this.draftOnly = options.draftOnly;
+    const caps = new Set(file.capabilities);
+    if (options.draftOnly) for (const cap of LIVE_ACTION_CAPABILITIES) caps.delete(cap);
+    this.capabilities = caps;
+  }
+
+  has(capability: Capability): boolean {
+    return this.capabilities.has(capability);
+  }
+
+  /** Throws policy_denied unless the role holds the capability. `what` names the attempted action. */
+  require(capability: Capability, what: string): void {
+    if (this.has(capability)) return;
+    const why =
+      this.draftOnly && LIVE_ACTION_CAPABILITIES.includes(capability)
+        ? `draft-only mode forbids "${capability}" on this machine`
+        : `the ${this.role} policy does not grant "${capability}"`;
+    throw policyDenied(`${what} is not allowed: ${why}.`, { capability, role: this.role });
+  }
+
+  get claimQueues(): readonly string[] {
+    return this.file.claim.queues;
+  }
+
+  canClaim(type: string, queue: string): boolean {
+    return this.has('vault.claim') && this.file.claim.queues.includes(queue) && this.file.claim.types.includes(type);
+  }
+
+  /** True when `relPath` (vault-relative, forward slashes) lies in a folder or is a file this role may write. */
+  canWrite(relPath: string): boolean {
+    return this.file.writable.some((entry) => relPath === entry || relPath.startsWith(`${entry}/`));
+  }
+
+  requireWritable(relPath: string, what: string): void {
+    if (this.canWrite(relPath)) return;
+    throw policyDenied(`${what} is not allowed: the ${this.role} role may not write "${relPath}".`, {
+      path: relPath,
+      role: this.role,
+    });
+  }
+
+  canCallOdoo(model: string, method: string): boolean {
+    return this.file.odoo_methods.includes(`${model}.${method}`);
+  }
+
+  requireOdooCall(model: string, method: string): void {
+    if (this.canCallOdoo(model, method)) return;
+    throw policyDenied(`Odoo call ${model}.${method} is not allowed for the ${this.role} role.`, {
+      model,
+      method,
+      role: this.role,
+    });
+  }
+
+  get guardBlockedNames(): readonly string[] {
+    return this.file.guard_blocked_names;
+  }
+
+  /** True when an incoming change from the other role to `relPath` may be taken (DESIGN §6). */
+  acceptsFromPeer(relPath: string): boolean {
+    return this.file.accept_from_peer.some((entry) => relPath === entry || relPath.startsWith(`${entry}/`));
+  }
+}
+
+/** Where the shipped policy files live: `<package root>/policies`. */
+export function defaultPolicyDir(): string {
+  // Why: this file is at src/core/policy (sources) or dist/src/core/policy (build); walk up to the root.
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const marker = `${path.sep}src${path.sep}core${path.sep}policy`;
+  const root = here.slice(0, here.lastIndexOf(marker));
+  const base = path.basename(root) === 'dist' ? path.dirname(root) : root;
+  return path.join(base, 'policies');
+}
+
+/** Reads and validates `policies/<role>.json`. Any problem is one clear line that names the file. */
+export async function loadPolicy(role: Role, options: { dir?: string; draftOnly: boolean }): Promise<Policy> {
+  const file = path.join(options.dir ?? defaultPolicyDir(), `${role}.json`);
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch {
+    throw new AppError('invalid_input', `Policy file ${file} cannot be read; restore it from the repository.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new AppError('invalid_input', `Policy file ${file} is not valid JSON: ${(err as Error).message}.`);
+  }
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(top level)';
+    throw new AppError('invalid_input', `Policy file ${file} is invalid at ${where}: ${issue?.message}.`);
+  }
+  if (parsed.data.role !== role) {
+    throw new AppError('invalid_input', `Policy file ${file} is for role "${parsed.data.role}", not "${role}".`);
+  }
+  return new Policy(parsed.data, { draftOnly: options.draftOnly });
+}

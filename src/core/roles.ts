@@ -1,0 +1,7 @@
+/** The two roles. There is no default: a process that needs one and has none refuses to start. */
+export const ROLES = ['cloud', 'local'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
