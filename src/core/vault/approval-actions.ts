@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Capability } from '../policy/capabilities.js';
+
+/**
+ * The actions an approval can authorise (DESIGN §3), each with the parameters it carries in the approval
+ * file's frontmatter, the file-name prefix and the capability needed to execute it.
+ */
+export const APPROVAL_ACTIONS = {
+  send_email: {
+    prefix: 'EMAIL_SEND',
+    executes: 'mail.send',
+    params: z.strictObject({
+      to: z.string().min(3),
+      subject: z.string(),
+      cc: z.string().optional(),
+      thread_id: z.string().optional(),
+      in_reply_to: z.string().optional(),
+    }),
+  },
+  post_invoice: {
+    prefix: 'ODOO_POST_INVOICE',
+    executes: 'odoo.post_invoice',
+    params: z.strictObject({
+      invoice_id: z.number().int().positive(),
+      amount: z.number().nonnegative(),
+      currency: z.string().length(3),
+      partner: z.string().optional(),
+    }),
+  },
+  register_payment: {
+    prefix: 'ODOO_PAYMENT',
+    executes: 'odoo.register_payment',
+    params: z.strictObject({
+      invoice_id: z.number().int().positive(),
+      amount: z.number().positive(),
+      currency: z.string().length(3),
+      payment_date: z.string().optional(),
+      recipient: z.string().optional(),
+    }),
+  },
+  publish_reply: {
+    prefix: 'SOCIAL_REPLY',
+    executes: 'social.reply',
+    params: z.strictObject({
+      platform: z.enum(['x', 'facebook', 'instagram']),
+      target_id: z.string().min(1),
+      recipient: z.string().optional(),
+    }),
+  },
+} as const satisfies Record<string, { prefix: string; executes: Capability; params: z.ZodType }>;
+
+export type ApprovalAction = keyof typeof APPROVAL_ACTIONS;
+export const APPROVAL_ACTION_NAMES = Object.keys(APPROVAL_ACTIONS) as ApprovalAction[];
+
+/** JSON with sorted keys at every depth, so that the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** `content_sha256`: over the action, its parameters and the draft body, so any change to what will happen changes it. */
+export function approvalContentHash(action: string, params: Record<string, unknown>, draftBody: string): string {
+  return createHash('sha256')
+    .update(canonicalJson({ action, params, draft_body: draftBody }))
+    .digest('hex');
+}
+
+/** Picks an action's parameters back out of an approval file's frontmatter (for re-hashing at execution). */
+export function paramsFromFrontmatter(action: ApprovalAction, data: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(APPROVAL_ACTIONS[action].params.shape);
+  return Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+}

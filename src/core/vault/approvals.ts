@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { conflict, invalidInput } from '../errors.js';
+import { absOf, resolveIn, stemOf, type VaultContext } from './context.js';
+import { createFileDurable } from './durable.js';
+import { newTaskText, parseTaskText } from './frontmatter.js';
+import { APPROVAL_ACTIONS, approvalContentHash, type ApprovalAction } from './approval-actions.js';
+import { markAwaitingApproval, loadClaimed } from './transitions.js';
+
+export interface ApprovalRequest {
+  task: string;
+  action: string;
+  params: Record<string, unknown>;
+  draft?: string;
+  reason?: string;
+  expiresInHours?: number;
+}
+
+export interface ApprovalResult {
+  path: string;
+  id: string;
+  action: ApprovalAction;
+  content_sha256: string;
+  expires: string;
+  task: string;
+}
+
+const DEFAULT_EXPIRY_HOURS = 48;
+const MAX_EXPIRY_HOURS = 24 * 30;
+
+function describe(action: ApprovalAction, params: Record<string, unknown>): string {
+  switch (action) {
+    case 'send_email':
+      return `send an email to **${String(params['to'])}** with the subject "${String(params['subject'])}"`;
+    case 'post_invoice':
+      return `post invoice #${String(params['invoice_id'])} in Odoo for **${String(params['amount'])} ${String(params['currency'])}**`;
+    case 'register_payment':
+      return `register a payment of **${String(params['amount'])} ${String(params['currency'])}** on invoice #${String(params['invoice_id'])}`;
+    case 'publish_reply':
+      return `publish a public reply on ${String(params['platform'])} to ${String(params['target_id'])}`;
+  }
+}
+
+/**
+ * Writes `Pending_Approval/<PREFIX>_<task>.md` and marks the task awaiting approval. Asking twice with the
+ * same content returns the existing request (a retry after a crash); different content is a conflict.
+ */
+export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): Promise<ApprovalResult> {
+  ctx.policy.require('approval.request', 'Requesting an approval');
+  if (!(req.action in APPROVAL_ACTIONS)) {
+    throw invalidInput(`Unknown action "${req.action}"; use one of: ${Object.keys(APPROVAL_ACTIONS).join(', ')}.`);
+  }
+  const action = req.action as ApprovalAction;
+  const spec = APPROVAL_ACTIONS[action];
+  const parsed = spec.params.safeParse(req.params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidInput(
+      `params for ${action} are invalid at ${issue?.path.join('.') || '(params)'}: ${issue?.message}.`,
+    );
+  }
+  const params = parsed.data as Record<string, unknown>;
+  const hours = req.expiresInHours ?? DEFAULT_EXPIRY_HOURS;
+  if (!(hours > 0 && hours <= MAX_EXPIRY_HOURS))
+    throw invalidInput(`expires_in_hours must be between 0 and ${MAX_EXPIRY_HOURS}.`);
+
+  const claimed = await loadClaimed(ctx, req.task);
+  let draftBody = '';
+  let draftRel: string | undefined;
+  if (req.draft !== undefined) {
+    const draft = await resolveIn(ctx, req.draft);
+    const parsedDraft = parseTaskText(await readFile(draft.abs, 'utf8'));
+    if (parsedDraft.data['type'] !== 'draft')
+      throw invalidInput(`"${draft.rel}" is not a draft; pass the path write_draft returned.`);
+    draftBody = parsedDraft.body;
+    draftRel = draft.rel;
+  }
+
+  const id = `${spec.prefix}_${stemOf(claimed.rel)}`;
+  const rel = `Pending_Approval/${id}.md`;
+  ctx.policy.requireWritable(rel, 'Requesting an approval');
+  const hash = approvalContentHash(action, params, draftBody);
+  const now = ctx.clock();
+  const expires = new Date(now.getTime() + hours * 3_600_000).toISOString();
+  const text = newTaskText(
+    {
+      type: 'approval_request',
+      id,
+      action,
+      ...params,
+      reason: req.reason ?? `Requested while handling ${claimed.rel}`,
+      created: now.toISOString(),
+      expires,
+      status: 'pending',
+      requested_by: ctx.actor,
+      source_task: claimed.rel,
+      source_task_id: claimed.task.data['id'],
+      draft: draftRel,
+      content_sha256: hash,
+    },
+    [
+      `# Approval needed: ${action.replace('_', ' ')}`,
+      '',
+      `If you approve, the AI employee will ${describe(action, params)}.`,
+      '',
+      draftRel ? `The text is in [[${draftRel}]]:\n\n> ${draftBody.trim().split('\n').join('\n> ')}\n` : '',
+      `- **To approve:** move this file to \`Approved/\`.`,
+      `- **To reject:** move it to \`Rejected/\`.`,
+      `- It expires at ${expires}; after that it will not be executed.`,
+      `- Editing the parameters or the draft above changes what is approved: only this machine's own edits count.`,
+    ].join('\n'),
+  );
+  try {
+    await createFileDurable(absOf(ctx, rel), text);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'conflict') throw err;
+    const existing = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+    if (existing['content_sha256'] !== hash) {
+      throw conflict(
+        `An approval request ${rel} with different content is already pending; wait for the owner's decision.`,
+      );
+    }
+  }
+  await markAwaitingApproval(ctx, claimed.rel, rel);
+  await ctx.audit.record({
+    action_type: 'approval.request',
+    target: rel,
+    parameters: { action, ...params, task: claimed.rel },
+    approval_status: 'pending',
+    result: 'ok',
+  });
+  return { path: rel, id, action, content_sha256: hash, expires, task: claimed.rel };
+}

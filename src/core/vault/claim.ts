@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../errors.js';
+import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
+import { createFileDurable, fsyncDir } from './durable.js';
+import { parseTaskText, renderTaskText, setFields } from './frontmatter.js';
+import { CLAIMING_PREFIX, homeQueueFor, inProgressFolder, TEMP_PREFIX } from './layout.js';
+import { PRIORITIES, TASK_SCHEMAS } from './schemas.js';
+import { viewOf, type TaskView } from './task-io.js';
+import {
+  completeLoaded,
+  denyQueue,
+  dropIfSameInode,
+  failLoaded,
+  putBack,
+  quarantine,
+  releaseLoaded,
+  validateOrQuarantine,
+} from './transitions.js';
+
+/**
+ * Claim-by-move (DESIGN §3). The take is one rename(2) of the queue file to a unique hidden name in
+ * In_Progress/<role>/: of any number of racing claimers, across processes and roles, exactly one rename
+ * succeeds and the rest get ENOENT ("already claimed"). The claimed file is then written under its real name
+ * with link(2), which never clobbers, and the hidden name is removed. A crash leaves either the queue file,
+ * the hidden file or the claimed file; `recoverClaims` turns the middle state back into one of the others.
+ */
+
+export interface ClaimResult extends TaskView {
+  attempts: number;
+}
+
+export async function claimPath(ctx: VaultContext, input: unknown): Promise<ClaimResult> {
+  ctx.policy.require('vault.claim', 'Claiming a task');
+  const { rel, abs } = await resolveIn(ctx, input, { mustExist: false });
+  const queue = relFolderOf(rel);
+  if (!ctx.policy.claimQueues.includes(queue)) denyQueue(ctx, queue);
+  const name = path.posix.basename(rel);
+  if (!name.toLowerCase().endsWith('.md')) throw invalidInput(`"${rel}" is not a task file (tasks end in .md).`);
+
+  const claimedRel = `${inProgressFolder(ctx.role)}/${name}`;
+  const taking = absOf(
+    ctx,
+    `${inProgressFolder(ctx.role)}/${CLAIMING_PREFIX}${randomBytes(6).toString('hex')}-${name}`,
+  );
+  try {
+    await rename(abs, taking);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw conflict(`"${rel}" is already claimed (or was moved) by another agent; pick another task.`, { path: rel });
+    }
+    throw err;
+  }
+
+  const text = await readFile(taking, 'utf8');
+  const loaded = await validateOrQuarantine(ctx, taking, name, text);
+  const type = loaded.valid.type;
+  if (!ctx.policy.canClaim(type, queue)) {
+    // Why put it back: it is a valid task for someone else (another role, or a human); do not hide it.
+    if (!(await putBack(taking, abs)))
+      await quarantine(ctx, taking, name, text, `Could not return ${name} to ${queue}/.`);
+    throw policyDenied(`The ${ctx.role} role may not claim "${type}" tasks from ${queue}/.`, { path: rel, type });
+  }
+
+  const now = ctx.clock();
+  const attempts = Number(loaded.data['attempts'] ?? 0);
+  setFields(loaded, {
+    status: 'in_progress',
+    claimed_by: ctx.actor,
+    claimed_at: now.toISOString(),
+    claimed_from: queue,
+    lease_until: new Date(now.getTime() + ctx.lease.minutes * 60_000).toISOString(),
+    retry_after: undefined,
+  });
+  try {
+    await createFileDurable(absOf(ctx, claimedRel), renderTaskText(loaded), { syncDir: false });
+  } catch (err) {
+    if (toAppError(err).code !== 'conflict') throw err;
+    const dest = await quarantine(
+      ctx,
+      taking,
+      name,
+      text,
+      `A task named ${name} is already claimed in ${inProgressFolder(ctx.role)}/.`,
+    );
+    throw conflict(
+      `A task named ${name} is already in progress; this copy was moved to ${dest} for a human to compare.`,
+    );
+  }
+  await unlink(taking);
+  await Promise.all([fsyncDir(absOf(ctx, inProgressFolder(ctx.role))), fsyncDir(path.dirname(abs))]);
+  await ctx.audit.record({
+    action_type: 'task.claim',
+    target: claimedRel,
+    parameters: { from: rel, type },
+    result: 'ok',
+  });
+  return { ...viewOf(claimedRel, loaded), attempts };
+}
+
+interface Candidate {
+  rel: string;
+  priority: number;
+  created: string;
+}
+
+const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, PRIORITIES.length - i]));
+
+/** Lists the claimable tasks of this role, best first: priority, then oldest `created`, then name. */
+export async function claimCandidates(ctx: VaultContext, type?: string): Promise<Candidate[]> {
+  const now = ctx.clock().toISOString();
+  const found: Candidate[] = [];
+  for (const queue of ctx.policy.claimQueues) {
+    const names = await readdir(absOf(ctx, queue)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (name.startsWith('.') || !name.endsWith('.md')) continue;
+      const rel = `${queue}/${name}`;
+      let data: Record<string, unknown>;
+      try {
+        data = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        // Malformed: offer it, so that claiming quarantines it with the reason instead of skipping it forever.
+        found.push({ rel, priority: 0, created: '' });
+        continue;
+      }
+      const taskType = typeof data['type'] === 'string' ? data['type'] : '';
+      if (!(taskType in TASK_SCHEMAS)) {
+        // Unknown type: offer it (when not filtering) so that claiming quarantines it with the reason.
+        if (type === undefined) found.push({ rel, priority: 0, created: '' });
+        continue;
+      }
+      if (type !== undefined && taskType !== type) continue;
+      if (!ctx.policy.canClaim(taskType, queue)) continue;
+      if (typeof data['retry_after'] === 'string' && data['retry_after'] > now) continue;
+      found.push({
+        rel,
+        priority: PRIORITY_RANK[String(data['priority'] ?? 'normal')] ?? 0,
+        created: String(data['created'] ?? ''),
+      });
+    }
+  }
+  return found.sort(
+    (a, b) => b.priority - a.priority || a.created.localeCompare(b.created) || a.rel.localeCompare(b.rel),
+  );
+}
+
+/** Claims `path`, or else the best claimable task (of `type`, if given). */
+export async function claimTask(ctx: VaultContext, args: { path?: string; type?: string }): Promise<ClaimResult> {
+  if (args.path !== undefined) return claimPath(ctx, args.path);
+  ctx.policy.require('vault.claim', 'Claiming a task');
+  for (const candidate of await claimCandidates(ctx, args.type)) {
+    try {
+      return await claimPath(ctx, candidate.rel);
+    } catch (err) {
+      const code = toAppError(err).code;
+      // Lost a race, or it was malformed and is now in Failed/: try the next one.
+      if (code === 'conflict' || code === 'invalid_input' || code === 'policy_denied') continue;
+      throw err;
+    }
+  }
+  throw notFound(`No claimable ${args.type ? `"${args.type}" ` : ''}task is waiting for ${ctx.role}; try again later.`);
+}
+
+export interface RecoveryReport {
+  finishedClaims: number;
+  returnedTakes: number;
+  expiredReleased: number;
+  failed: number;
+  completedMoves: number;
+  tempFilesRemoved: number;
+}
+
+const TEMP_MAX_AGE_MS = 60_000;
+
+/**
+ * Puts this role's In_Progress/ back in order after a crash or a lapsed lease. Safe to run at any time:
+ * it only touches this role's folder and files whose lease has ended.
+ */
+export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> {
+  const report: RecoveryReport = {
+    finishedClaims: 0,
+    returnedTakes: 0,
+    expiredReleased: 0,
+    failed: 0,
+    completedMoves: 0,
+    tempFilesRemoved: 0,
+  };
+  const folder = inProgressFolder(ctx.role);
+  const dir = absOf(ctx, folder);
+  const now = ctx.clock();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const abs = path.join(dir, name);
+    if (name.startsWith(TEMP_PREFIX)) {
+      const age = now.getTime() - (await stat(abs)).mtimeMs;
+      if (age > TEMP_MAX_AGE_MS) {
+        await unlink(abs);
+        report.tempFilesRemoved += 1;
+      }
+      continue;
+    }
+    if (name.startsWith(CLAIMING_PREFIX)) {
+      await recoverTake(ctx, abs, name, report);
+      continue;
+    }
+    if (name.startsWith('.') || !name.endsWith('.md')) continue;
+    await recoverClaimed(ctx, `${folder}/${name}`, abs, now, report);
+  }
+  return report;
+}
+
+async function recoverTake(ctx: VaultContext, abs: string, hiddenName: string, report: RecoveryReport): Promise<void> {
+  const name = hiddenName.slice(CLAIMING_PREFIX.length).replace(/^[0-9a-f]{12}-/, '');
+  const claimed = absOf(ctx, `${inProgressFolder(ctx.role)}/${name}`);
+  // Crashed after writing the claimed file: the claim stands, drop the hidden copy.
+  const exists = await stat(claimed).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    await unlink(abs);
+    report.finishedClaims += 1;
+    return;
+  }
+  // Crashed before: the take never became a claim. Return it to its queue (or Failed/ if the name is taken).
+  const text = await readFile(abs, 'utf8');
+  let queue: string;
+  try {
+    queue = String(parseTaskText(text).data['claimed_from'] ?? '') || homeQueueFor(name, ctx.role);
+  } catch {
+    queue = homeQueueFor(name, ctx.role);
+  }
+  if (await putBack(abs, absOf(ctx, `${queue}/${name}`))) report.returnedTakes += 1;
+  else {
+    await quarantine(ctx, abs, name, text, `Recovered an interrupted claim, but ${queue}/${name} exists already.`);
+    report.failed += 1;
+  }
+}
+
+async function recoverClaimed(
+  ctx: VaultContext,
+  rel: string,
+  abs: string,
+  now: Date,
+  report: RecoveryReport,
+): Promise<void> {
+  const name = path.posix.basename(rel);
+  // The tail of an interrupted move: the same file already stands at its destination.
+  for (const folder of ['Done', 'Failed', ...ctx.policy.claimQueues]) {
+    if (await dropIfSameInode(abs, absOf(ctx, `${folder}/${name}`))) {
+      report.completedMoves += 1;
+      return;
+    }
+  }
+  const text = await readFile(abs, 'utf8');
+  let task;
+  try {
+    task = parseTaskText(text);
+  } catch (err) {
+    await quarantine(ctx, abs, name, text, toAppError(err).message);
+    report.failed += 1;
+    return;
+  }
+  const status = task.data['status'];
+  if (status === 'awaiting_approval') return;
+  // A move that was decided (status rewritten) but cut short: finish it.
+  if (status === 'done') {
+    await completeLoaded(ctx, rel, abs, task, String(task.data['outcome'] ?? 'done'));
+    report.completedMoves += 1;
+    return;
+  }
+  if (status === 'failed') {
+    await failLoaded(ctx, rel, abs, task, String(task.data['failed_reason'] ?? 'failed before a crash'));
+    report.failed += 1;
+    return;
+  }
+  if (status === 'new') {
+    await releaseLoaded(ctx, rel, abs, task, String(task.data['last_release_reason'] ?? 'interrupted release'), {
+      countAttempt: false,
+    });
+    report.expiredReleased += 1;
+    return;
+  }
+  const lease = task.data['lease_until'];
+  if (typeof lease === 'string' && lease > now.toISOString()) return;
+  const result = await releaseLoaded(ctx, rel, abs, task, 'the claim lease expired');
+  if (result.path.startsWith('Failed/')) report.failed += 1;
+  else report.expiredReleased += 1;
+}

@@ -1,0 +1,55 @@
+import { invalidInput } from '../errors.js';
+import { absOf, stemOf, type VaultContext } from './context.js';
+import { replaceFileDurable } from './durable.js';
+import { newTaskText } from './frontmatter.js';
+import { roleQueueFolder } from './layout.js';
+import { loadClaimed } from './transitions.js';
+
+export interface DraftResult {
+  path: string;
+  task: string;
+  kind: string;
+}
+
+/** Keys the draft file owns; `meta` may add others but never replace these. */
+const RESERVED = new Set(['id', 'type', 'task', 'task_id', 'kind', 'created', 'created_by']);
+
+/**
+ * Writes `Needs_Action/<role>/DRAFT_<task>.md` for a task this role has claimed. Drafting again replaces the
+ * draft: it is this role's own file, and the approval request hashes whatever draft it points at.
+ */
+export async function writeDraft(
+  ctx: VaultContext,
+  args: { task: string; body: string; kind?: string; meta?: Record<string, string | number | boolean> },
+): Promise<DraftResult> {
+  ctx.policy.require('vault.draft', 'Writing a draft');
+  if (args.body.trim() === '') throw invalidInput('The draft body is empty; write the text of the reply or document.');
+  const claimed = await loadClaimed(ctx, args.task);
+  const kind = args.kind ?? 'reply';
+  const clash = Object.keys(args.meta ?? {}).filter((k) => RESERVED.has(k));
+  if (clash.length > 0)
+    throw invalidInput(`meta may not set ${clash.join(', ')}; those fields are written by the vault.`);
+  const rel = `${roleQueueFolder(ctx.role)}/DRAFT_${stemOf(claimed.rel)}.md`;
+  ctx.policy.requireWritable(rel, 'Writing a draft');
+  const text = newTaskText(
+    {
+      id: `draft:${String(claimed.task.data['id'] ?? stemOf(claimed.rel))}`,
+      type: 'draft',
+      task: claimed.rel,
+      task_id: claimed.task.data['id'],
+      kind,
+      created: ctx.clock().toISOString(),
+      created_by: ctx.actor,
+      ...args.meta,
+    },
+    args.body,
+  );
+  await replaceFileDurable(absOf(ctx, rel), text);
+  await ctx.audit.record({
+    action_type: 'draft.write',
+    target: rel,
+    parameters: { task: claimed.rel, kind, chars: args.body.length },
+    result: 'ok',
+  });
+  return { path: rel, task: claimed.rel, kind };
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { conflict } from '../errors.js';
+import { TEMP_PREFIX } from './layout.js';
+
+/**
+ * Durable file operations (DESIGN §3): write to a temp file in the same folder, fsync it, link or rename it
+ * into place, fsync the folder. A crash leaves either the old state or the new, plus at most a temp file.
+ */
+
+/** fsync a folder, so that a rename or link in it survives a power cut. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${path.basename(target)}`);
+}
+
+async function writeTemp(target: string, data: string): Promise<string> {
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    await handle.writeFile(data, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+/**
+ * Creates `target` with `data`; refuses (conflict) if it exists.
+ * Why link and not rename: rename(2) silently replaces an existing target, link(2) fails with EEXIST.
+ */
+export async function createFileDurable(
+  target: string,
+  data: string,
+  options: { syncDir?: boolean } = {},
+): Promise<void> {
+  const temp = await writeTemp(target, data);
+  try {
+    await link(temp, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw conflict(`${path.basename(target)} already exists; nothing was overwritten.`);
+    }
+    throw err;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  if (options.syncDir !== false) await fsyncDir(path.dirname(target));
+}
+
+/** Replaces `target` (which the caller owns) with `data`, atomically. */
+export async function replaceFileDurable(
+  target: string,
+  data: string,
+  options: { syncDir?: boolean } = {},
+): Promise<void> {
+  const temp = await writeTemp(target, data);
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  if (options.syncDir !== false) await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Moves a file the caller owns to `target` without ever replacing an existing file there.
+ * A crash between link and unlink leaves the file in both places with the same inode; recovery
+ * (see claim.ts) notices and removes the source.
+ */
+export async function moveNoClobber(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw conflict(`${path.relative(path.dirname(path.dirname(target)), target)} already exists; nothing was moved.`);
+    }
+    throw err;
+  }
+  await unlink(source);
+  await Promise.all([fsyncDir(path.dirname(target)), fsyncDir(path.dirname(source))]);
+}
+
+/** Appends one line with a single write(2) on an O_APPEND descriptor: concurrent appenders never interleave. */
+export async function appendLine(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a', 0o644);
+  try {
+    await handle.write(line.endsWith('\n') ? line : `${line}\n`);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,127 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { invalidInput } from '../errors.js';
+import { absOf, resolveIn, type VaultContext } from './context.js';
+import { parseTaskText } from './frontmatter.js';
+import { VAULT_FOLDERS } from './layout.js';
+import { validateTask } from './schemas.js';
+import type { TaskView } from './task-io.js';
+
+export interface TaskSummary {
+  path: string;
+  id?: string;
+  type?: string;
+  status?: string;
+  priority?: string;
+  created?: string;
+  /** Why the file is not a valid task, if it is not (it will go to Failed/ when claimed). */
+  invalid?: string;
+}
+
+const MAX_LIST = 1000;
+
+/** Lists task files in one folder, or in every vault folder; newest-first is not useful here: oldest first. */
+export async function listTasks(
+  ctx: VaultContext,
+  args: { folder?: string; type?: string; limit?: number },
+): Promise<TaskSummary[]> {
+  ctx.policy.require('vault.read', 'Listing tasks');
+  const limit = Math.min(args.limit ?? 100, MAX_LIST);
+  let folders: readonly string[] = VAULT_FOLDERS;
+  if (args.folder !== undefined) {
+    const { rel } = await resolveIn(ctx, args.folder);
+    folders = [rel];
+  }
+  const out: TaskSummary[] = [];
+  for (const folder of folders) {
+    const names = (await readdir(absOf(ctx, folder)).catch(() => [] as string[])).sort();
+    for (const name of names) {
+      if (name.startsWith('.') || !name.endsWith('.md')) continue;
+      const summary = await summarise(ctx, `${folder}/${name}`);
+      if (!summary || (args.type !== undefined && summary.type !== args.type)) continue;
+      out.push(summary);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | undefined> {
+  let text: string;
+  try {
+    text = await readFile(absOf(ctx, rel), 'utf8');
+  } catch {
+    return undefined; // moved away while we listed
+  }
+  try {
+    const data = parseTaskText(text).data;
+    const summary: TaskSummary = {
+      path: rel,
+      id: asString(data['id']),
+      type: asString(data['type']),
+      status: asString(data['status']),
+      priority: asString(data['priority']),
+      created: asString(data['created']),
+    };
+    if (data['type'] !== 'approval_request' && data['type'] !== 'update') {
+      try {
+        validateTask(data);
+      } catch (err) {
+        summary.invalid = (err as Error).message;
+      }
+    }
+    return summary;
+  } catch (err) {
+    return { path: rel, invalid: (err as Error).message };
+  }
+}
+
+const asString = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+/** Reads any markdown file of the vault: frontmatter (empty if none) and body. */
+export async function readTask(ctx: VaultContext, input: unknown): Promise<TaskView> {
+  ctx.policy.require('vault.read', 'Reading a task');
+  const { rel, abs } = await resolveIn(ctx, input);
+  if ((await stat(abs)).isDirectory()) throw invalidInput(`"${rel}" is a folder; use list_tasks with folder "${rel}".`);
+  const text = await readFile(abs, 'utf8');
+  try {
+    const parsed = parseTaskText(text);
+    return { path: rel, frontmatter: parsed.data, body: parsed.body };
+  } catch {
+    return { path: rel, frontmatter: {}, body: text };
+  }
+}
+
+export interface VaultStatus {
+  role: string;
+  draft_only: boolean;
+  folders: Record<string, number>;
+  pending_approvals: Array<{ path: string; action?: string; age_minutes: number; expires?: string }>;
+}
+
+export async function vaultStatus(ctx: VaultContext): Promise<VaultStatus> {
+  ctx.policy.require('vault.read', 'Reading the vault status');
+  const folders: Record<string, number> = {};
+  for (const folder of VAULT_FOLDERS) {
+    const names = await readdir(absOf(ctx, folder)).catch(() => [] as string[]);
+    folders[folder] = names.filter((n) => !n.startsWith('.') && n.endsWith('.md')).length;
+  }
+  const now = ctx.clock().getTime();
+  const pending: VaultStatus['pending_approvals'] = [];
+  for (const name of (await readdir(absOf(ctx, 'Pending_Approval')).catch(() => [] as string[])).sort()) {
+    if (name.startsWith('.') || !name.endsWith('.md')) continue;
+    const rel = `Pending_Approval/${name}`;
+    try {
+      const data = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+      const created = Date.parse(String(data['created'] ?? ''));
+      pending.push({
+        path: rel,
+        action: asString(data['action']),
+        age_minutes: Number.isNaN(created) ? -1 : Math.round((now - created) / 60_000),
+        expires: asString(data['expires']),
+      });
+    } catch {
+      pending.push({ path: rel, age_minutes: -1 });
+    }
+  }
+  return { role: ctx.role, draft_only: ctx.policy.draftOnly, folders, pending_approvals: pending };
+}

@@ -1,0 +1,263 @@
+import { link, readFile, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { conflict, invalidInput, policyDenied, toAppError } from '../errors.js';
+import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
+import { fsyncDir, moveNoClobber, replaceFileDurable } from './durable.js';
+import { newTaskText, parseTaskText, renderTaskText, setFields, type TaskText } from './frontmatter.js';
+import { homeQueueFor, inProgressFolder } from './layout.js';
+import { loadTaskText, viewOf, type TaskView } from './task-io.js';
+
+/**
+ * Moves of a claimed task out of In_Progress/<role>/: release (back to its queue), complete (Done/),
+ * fail (Failed/), and quarantine of malformed files. Each first rewrites the file in place with its new
+ * status, then moves it without clobbering. Why this order: a crash between the two leaves a file whose
+ * status already says where it was going, so recovery can finish the move instead of guessing.
+ */
+
+/** Checks that `input` is a task this role has claimed, and loads it. */
+export async function loadClaimed(
+  ctx: VaultContext,
+  input: unknown,
+): Promise<{ rel: string; abs: string; task: TaskText }> {
+  const { rel, abs } = await resolveIn(ctx, input);
+  if (relFolderOf(rel) !== inProgressFolder(ctx.role)) {
+    throw invalidInput(
+      `"${rel}" is not a task claimed by ${ctx.role}; claim it first (its path will be in ${inProgressFolder(ctx.role)}/).`,
+    );
+  }
+  const text = await readFile(abs, 'utf8');
+  return { rel, abs, task: parseTaskText(text) };
+}
+
+/** Finds a free name in `folder` for `fileName` (Done/ may already hold an older task of the same name). */
+async function moveToFolder(ctx: VaultContext, abs: string, folder: string, fileName: string): Promise<string> {
+  const stem = fileName.replace(/\.md$/i, '');
+  const candidates = [fileName, `${stem}.${ctx.clock().toISOString().replace(/[:.]/g, '-')}.md`];
+  for (const name of candidates) {
+    const rel = `${folder}/${name}`;
+    try {
+      await moveNoClobber(abs, absOf(ctx, rel));
+      return rel;
+    } catch (err) {
+      if (toAppError(err).code !== 'conflict') throw err;
+    }
+  }
+  throw conflict(`${folder}/${fileName} already exists twice; move one of them away and try again.`);
+}
+
+export async function releaseTask(
+  ctx: VaultContext,
+  input: unknown,
+  reason: string,
+  options: { retryAfterSeconds?: number; countAttempt?: boolean } = {},
+): Promise<TaskView> {
+  ctx.policy.require('vault.claim', 'Releasing a task');
+  const { rel, abs, task } = await loadClaimed(ctx, input);
+  return releaseLoaded(ctx, rel, abs, task, reason, options);
+}
+
+export async function releaseLoaded(
+  ctx: VaultContext,
+  rel: string,
+  abs: string,
+  task: TaskText,
+  reason: string,
+  options: { retryAfterSeconds?: number; countAttempt?: boolean } = {},
+): Promise<TaskView> {
+  const attempts = Number(task.data['attempts'] ?? 0) + (options.countAttempt === false ? 0 : 1);
+  if (attempts >= ctx.lease.maxAttempts) {
+    return failLoaded(
+      ctx,
+      rel,
+      abs,
+      task,
+      `Released ${attempts} times (limit ${ctx.lease.maxAttempts}); last reason: ${reason}`,
+    );
+  }
+  const name = path.posix.basename(rel);
+  const queue =
+    typeof task.data['claimed_from'] === 'string' ? task.data['claimed_from'] : homeQueueFor(name, ctx.role);
+  const now = ctx.clock();
+  setFields(task, {
+    status: 'new',
+    claimed_by: undefined,
+    claimed_at: undefined,
+    lease_until: undefined,
+    claimed_from: undefined,
+    attempts,
+    last_release_reason: reason,
+    retry_after: options.retryAfterSeconds
+      ? new Date(now.getTime() + options.retryAfterSeconds * 1000).toISOString()
+      : undefined,
+  });
+  await replaceFileDurable(abs, renderTaskText(task), { syncDir: false });
+  const dest = `${queue}/${name}`;
+  try {
+    await moveNoClobber(abs, absOf(ctx, dest));
+  } catch (err) {
+    if (toAppError(err).code !== 'conflict') throw err;
+    // A new task of the same name arrived meanwhile: keep both, let a human look.
+    return failLoaded(ctx, rel, abs, task, `Could not go back to ${queue}/: a file named ${name} is already there.`);
+  }
+  await ctx.audit.record({
+    action_type: 'task.release',
+    target: dest,
+    parameters: { from: rel, reason, attempts },
+    result: 'ok',
+  });
+  return viewOf(dest, task);
+}
+
+export async function completeTask(
+  ctx: VaultContext,
+  input: unknown,
+  outcome: string,
+  note?: string,
+): Promise<TaskView> {
+  ctx.policy.require('vault.claim', 'Completing a task');
+  const { rel, abs, task } = await loadClaimed(ctx, input);
+  return completeLoaded(ctx, rel, abs, task, outcome, note);
+}
+
+export async function completeLoaded(
+  ctx: VaultContext,
+  rel: string,
+  abs: string,
+  task: TaskText,
+  outcome: string,
+  note?: string,
+  extra: Record<string, unknown> = {},
+): Promise<TaskView> {
+  setFields(task, {
+    status: 'done',
+    lease_until: undefined,
+    outcome,
+    completed_at: ctx.clock().toISOString(),
+    completed_by: ctx.actor,
+    ...extra,
+  });
+  if (note) task.body = `${task.body.replace(/\s*$/, '')}\n\n## Outcome\n\n${note}\n`;
+  await replaceFileDurable(abs, renderTaskText(task), { syncDir: false });
+  const dest = await moveToFolder(ctx, abs, 'Done', path.posix.basename(rel));
+  await ctx.audit.record({
+    action_type: 'task.complete',
+    target: dest,
+    parameters: { from: rel, outcome },
+    result: 'ok',
+  });
+  return viewOf(dest, task);
+}
+
+export async function failTask(ctx: VaultContext, input: unknown, reason: string): Promise<TaskView> {
+  ctx.policy.require('vault.claim', 'Failing a task');
+  const { rel, abs, task } = await loadClaimed(ctx, input);
+  return failLoaded(ctx, rel, abs, task, reason);
+}
+
+export async function failLoaded(
+  ctx: VaultContext,
+  rel: string,
+  abs: string,
+  task: TaskText,
+  reason: string,
+): Promise<TaskView> {
+  setFields(task, {
+    status: 'failed',
+    lease_until: undefined,
+    failed_reason: reason,
+    failed_at: ctx.clock().toISOString(),
+  });
+  task.body = `${task.body.replace(/\s*$/, '')}\n\n## Failed\n\n${reason}\n`;
+  await replaceFileDurable(abs, renderTaskText(task), { syncDir: false });
+  const dest = await moveToFolder(ctx, abs, 'Failed', path.posix.basename(rel));
+  await ctx.audit.record({
+    action_type: 'task.fail',
+    target: dest,
+    parameters: { from: rel },
+    result: 'ok',
+    error: reason,
+  });
+  return viewOf(dest, task);
+}
+
+/**
+ * Moves a file that cannot be parsed or fails its schema to Failed/, with the reason in its frontmatter and
+ * body. A file with no readable frontmatter gets a fresh one wrapped around its original text, so nothing
+ * the human wrote is lost.
+ */
+export async function quarantine(
+  ctx: VaultContext,
+  abs: string,
+  fileName: string,
+  text: string,
+  reason: string,
+): Promise<string> {
+  let rendered: string;
+  try {
+    const parsed = parseTaskText(text);
+    setFields(parsed, { status: 'failed', failed_reason: reason, failed_at: ctx.clock().toISOString() });
+    parsed.body = `${parsed.body.replace(/\s*$/, '')}\n\n## Failed\n\n${reason}\n`;
+    rendered = renderTaskText(parsed);
+  } catch {
+    rendered = newTaskText(
+      { status: 'failed', failed_reason: reason, failed_at: ctx.clock().toISOString() },
+      `## Failed\n\n${reason}\n\n## Original file\n\n${text}`,
+    );
+  }
+  await replaceFileDurable(abs, rendered, { syncDir: false });
+  const dest = await moveToFolder(ctx, abs, 'Failed', fileName);
+  await ctx.audit.record({ action_type: 'task.quarantine', target: dest, result: 'ok', error: reason });
+  ctx.logger.warn({ target: dest, reason }, 'malformed task moved to Failed/');
+  return dest;
+}
+
+/** Marks a claimed task as waiting on a human: no lease, so recovery leaves it alone (DESIGN §3). */
+export async function markAwaitingApproval(ctx: VaultContext, rel: string, approvalRel: string): Promise<void> {
+  const abs = absOf(ctx, rel);
+  const task = parseTaskText(await readFile(abs, 'utf8'));
+  setFields(task, { status: 'awaiting_approval', lease_until: undefined, approval: approvalRel });
+  await replaceFileDurable(abs, renderTaskText(task));
+}
+
+/** Validates a loaded claim; a malformed one is quarantined and reported as invalid_input. */
+export async function validateOrQuarantine(ctx: VaultContext, abs: string, fileName: string, text: string) {
+  try {
+    return loadTaskText(text);
+  } catch (err) {
+    const reason = toAppError(err).message;
+    const dest = await quarantine(ctx, abs, fileName, text, reason);
+    throw invalidInput(`The task was malformed and has been moved to ${dest}: ${reason}`, { moved_to: dest });
+  }
+}
+
+/** Removes `abs` when `twin` is the same inode: the tail of a link-then-unlink move cut by a crash. */
+export async function dropIfSameInode(abs: string, twin: string): Promise<boolean> {
+  try {
+    const [a, b] = await Promise.all([stat(abs), stat(twin)]);
+    if (a.ino !== b.ino || a.dev !== b.dev) return false;
+  } catch {
+    return false;
+  }
+  await unlink(abs);
+  await fsyncDir(path.dirname(abs));
+  return true;
+}
+
+/** Puts a file back at `target` without clobbering; used to undo a take. */
+export async function putBack(source: string, target: string): Promise<boolean> {
+  try {
+    await link(source, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  await unlink(source);
+  await Promise.all([fsyncDir(path.dirname(target)), fsyncDir(path.dirname(source))]);
+  return true;
+}
+
+export function denyQueue(ctx: VaultContext, queue: string): never {
+  throw policyDenied(
+    `The ${ctx.role} role does not claim from ${queue}/; its queues are ${ctx.policy.claimQueues.join(', ')}.`,
+  );
+}
