@@ -125,3 +125,11 @@ export async function vaultStatus(ctx: VaultContext): Promise<VaultStatus> {
   }
   return { role: ctx.role, draft_only: ctx.policy.draftOnly, folders, pending_approvals: pending };
 }
+
+/** The raw text of a vault file, through the same path checks (for the read-only `vault://` resource). */
+export async function readRaw(ctx: VaultContext, input: unknown): Promise<{ path: string; text: string }> {
+  ctx.policy.require('vault.read', 'Reading a vault file');
+  const { rel, abs } = await resolveIn(ctx, input);
+  if ((await stat(abs)).isDirectory()) throw invalidInput(`"${rel}" is a folder, not a file.`);
+  return { path: rel, text: await readFile(abs, 'utf8') };
+}

@@ -9,7 +9,7 @@ import { claimTask, recoverClaims } from './claim.js';
 import type { VaultContext } from './context.js';
 import { writeDraft } from './drafts.js';
 import { inProgressFolder } from './layout.js';
-import { listTasks, readTask, vaultStatus } from './reading.js';
+import { listTasks, readRaw, readTask, vaultStatus } from './reading.js';
 import { realVaultRoot } from './safe-path.js';
 import { completeTask, failTask, releaseTask } from './transitions.js';
 import { postUpdate } from './updates.js';
@@ -74,6 +74,9 @@ export class Vault {
   }
   readTask(path: string) {
     return readTask(this.ctx, path);
+  }
+  readRaw(path: string) {
+    return readRaw(this.ctx, path);
   }
   status() {
     return vaultStatus(this.ctx);

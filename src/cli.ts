@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from './config.js';
+import { toAppError } from './core/errors.js';
+import { initVault } from './core/vault/init.js';
+import { openVaultFromConfig } from './cli/context.js';
+import { say, warn } from './cli/print.js';
+import { serveHttpCommand, serveStdioCommand } from './cli/serve.js';
+import { upCommand } from './cli/up.js';
+
+/**
+ * The `ai-employee` command: parses argv, builds the config, calls one entry. Errors end as one line on
+ * stderr and exit code 1; no stack trace reaches the user (set LOG_LEVEL=debug to see one).
+ */
+const program = new Command('ai-employee')
+  .description("The business owner's AI employee: MCP server, daemons and vault tools")
+  .option('--vault <path>', 'the vault folder (else VAULT_PATH, else ./AI_Employee_Vault)')
+  .showHelpAfterError();
+
+const config = (): Config => loadConfig(process.env, { vault: program.opts<{ vault?: string }>().vault });
+
+program
+  .command('init [path]')
+  .description('lay out a vault: the protocol folders and the skeleton files (never overwrites)')
+  .action(async (target?: string) => {
+    const root = target ?? config().vaultPath;
+    const created = await initVault(root);
+    say(
+      created.length ? `Initialised ${root}: created ${created.length} files.` : `${root} is already a complete vault.`,
+    );
+  });
+
+program
+  .command('serve')
+  .description('run the MCP server: stdio by default, Streamable HTTP with --http (needs MCP_AUTH_TOKEN)')
+  .option('--http', 'serve Streamable HTTP on /mcp instead of stdio')
+  .addOption(new Option('--port <n>', 'HTTP port (else MCP_HTTP_PORT, else 8765)').argParser(Number))
+  .option('--host <host>', 'HTTP bind address (else MCP_HTTP_HOST, else 127.0.0.1)')
+  .action(async (opts: { http?: boolean; port?: number; host?: string }) => {
+    if (!opts.http) return serveStdioCommand(config());
+    const { server } = await serveHttpCommand(config(), { port: opts.port, host: opts.host });
+    warn(`MCP server listening on ${server.url}`);
+    await untilSignal(() => server.close());
+  });
+
+program
+  .command('up')
+  .description('npm start: serve the bundled vault over HTTP with a generated token, and print a client configuration')
+  .addOption(new Option('--port <n>', 'HTTP port').argParser(Number))
+  .action(async (opts: { port?: number }) => {
+    const stop = await upCommand(config(), opts);
+    await untilSignal(stop);
+  });
+
+program
+  .command('recover')
+  .description("put this role's In_Progress/ in order: finish interrupted claims, release expired leases")
+  .action(async () => {
+    const { vault } = await openVaultFromConfig(config(), 'recover');
+    say(JSON.stringify(await vault.recover()));
+  });
+
+program
+  .command('status')
+  .description('queue depths per folder and pending approvals')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const { vault } = await openVaultFromConfig(config(), 'status');
+    const status = await vault.status();
+    if (opts.json) return say(JSON.stringify(status, null, 2));
+    say(`role ${status.role}${status.draft_only ? ' (draft-only)' : ''}`);
+    for (const [folder, count] of Object.entries(status.folders)) say(`  ${folder.padEnd(20)} ${count}`);
+    say(`pending approvals: ${status.pending_approvals.length}`);
+    for (const p of status.pending_approvals) say(`  ${p.path}  ${p.action ?? '?'}  ${p.age_minutes} min old`);
+  });
+
+function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      stop().finally(() => resolve());
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const appError = toAppError(err);
+  warn(`ai-employee: ${appError.message}`);
+  if (process.env['LOG_LEVEL'] === 'debug') warn(String((err as Error)?.stack ?? err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { ALL_TOOLS } from '../../tools/index.js';
+import type { Config } from '../config.js';
+import { AppError } from '../core/errors.js';
+import type { Role } from '../core/roles.js';
+import { serveHttp, type RunningHttpServer } from '../mcp/http.js';
+import { serveStdio } from '../mcp/stdio.js';
+import { openVaultFromConfig } from './context.js';
+
+export async function serveStdioCommand(config: Config): Promise<void> {
+  const { vault, logger } = await openVaultFromConfig(config, 'mcp-stdio');
+  await vault.recover();
+  await serveStdio({ vault, logger }, ALL_TOOLS);
+}
+
+export interface HttpCommandOptions {
+  host?: string;
+  port?: number;
+  /** Generate a token when MCP_AUTH_TOKEN is unset (only `up` does; `serve --http` insists on one). */
+  generateToken?: boolean;
+  role?: Role;
+}
+
+export async function serveHttpCommand(
+  config: Config,
+  options: HttpCommandOptions = {},
+): Promise<{ server: RunningHttpServer; token: string; role: Role }> {
+  let token = config.mcp.authToken;
+  if (token === undefined) {
+    if (!options.generateToken) {
+      throw new AppError(
+        'invalid_input',
+        'MCP_AUTH_TOKEN is not set; set it to a long random string (e.g. `openssl rand -hex 32`) before serving over HTTP.',
+      );
+    }
+    token = randomBytes(24).toString('hex');
+  }
+  const { vault, logger } = await openVaultFromConfig(config, 'mcp-http', { role: options.role });
+  await vault.recover();
+  await vault.audit.prune();
+  const server = await serveHttp({ vault, logger }, ALL_TOOLS, {
+    host: options.host ?? config.mcp.host,
+    port: options.port ?? config.mcp.port,
+    token,
+    allowedOrigins: config.mcp.allowedOrigins,
+  });
+  return { server, token, role: vault.role };
+}

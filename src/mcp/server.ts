@@ -1,0 +1,99 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { AnyTool, ToolDeps } from '../../tools/index.js';
+import { toAppError } from '../core/errors.js';
+import { toToolError, toToolResult } from './result.js';
+
+export const SERVER_NAME = 'ai-employee';
+export const SERVER_VERSION = '0.1.0';
+
+/** Tools whose every required capability the role holds. Fails closed: an unknown capability hides the tool. */
+export function toolsForRole(tools: readonly AnyTool[], deps: ToolDeps): AnyTool[] {
+  return tools.filter((tool) => tool.requires.every((cap) => deps.vault.policy.has(cap)));
+}
+
+/**
+ * Builds one MCP server for one client session. Why one per session: the SDK must not share a server or
+ * transport across clients (reference/mcp.md). State lives in the vault, so this is cheap.
+ */
+export function buildMcpServer(deps: ToolDeps, tools: readonly AnyTool[]): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions:
+        'Tools for an AI employee working a shared Obsidian vault. Claim a task, draft, then request approval; only the owner approves. Read Company_Handbook.md first.',
+    },
+  );
+  for (const tool of toolsForRole(tools, deps)) {
+    const log = deps.logger.child({ tool: tool.name });
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (args: Record<string, unknown>) => {
+        try {
+          const data = await tool.run(args, deps);
+          await deps.vault.audit.record({
+            action_type: `tool.${tool.name}`,
+            parameters: summarise(args),
+            result: 'ok',
+          });
+          return toToolResult(data);
+        } catch (err) {
+          const code = toAppError(err).code;
+          await deps.vault.audit
+            .record({
+              action_type: `tool.${tool.name}`,
+              parameters: summarise(args),
+              result: code === 'policy_denied' ? 'denied' : 'error',
+              error: toAppError(err).message,
+            })
+            .catch((auditErr: unknown) => log.error({ err: auditErr }, 'audit write failed'));
+          return toToolError(err, log, tool.name);
+        }
+      },
+    );
+  }
+  registerVaultResource(server, deps);
+  return server;
+}
+
+/** Tool arguments for the audit log: long text (draft bodies) is cut to its length. */
+function summarise(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k, typeof v === 'string' && v.length > 200 ? `[${v.length} chars]` : v]),
+  );
+}
+
+/** `vault://{+path}`: any vault file, read-only, through the same path checks as the tools. */
+function registerVaultResource(server: McpServer, deps: ToolDeps): void {
+  if (!deps.vault.policy.has('vault.read')) return;
+  server.registerResource(
+    'vault-file',
+    new ResourceTemplate('vault://{+path}', { list: undefined }),
+    { title: 'Vault file', description: 'A markdown file of the vault, read-only', mimeType: 'text/markdown' },
+    async (uri, variables) => {
+      const raw = variables['path'];
+      const requested = Array.isArray(raw) ? raw.join('/') : String(raw ?? '');
+      // Why decode: template values may arrive percent-encoded; validate the decoded text like any tool path.
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(requested);
+      } catch {
+        throw new Error('The resource path is not valid percent-encoding.');
+      }
+      try {
+        const { text } = await deps.vault.readRaw(decoded);
+        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
+      } catch (err) {
+        // Why no cause: the message is what the client sees; the cause may hold internals.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${toAppError(err).code}: ${toAppError(err).message}`);
+      }
+    },
+  );
+}

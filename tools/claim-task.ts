@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+import { taskViewShape, vaultPathInput } from './shapes.js';
+
+export default defineTool({
+  name: 'claim_task',
+  title: 'Claim a task',
+  description:
+    'Claims a task by moving it into In_Progress/<role>/, so no other agent works on it. Give "path" to claim that file, or omit it to claim the highest-priority, oldest task this role may take (optionally of one "type"). Returns the new path and the whole task. If another agent was first, the result is an error saying it is already claimed: pick another.',
+  requires: ['vault.claim'],
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  input: {
+    path: vaultPathInput.optional(),
+    type: z.string().min(1).max(64).optional().describe('When no path is given: only claim a task of this type'),
+  },
+  output: { ...taskViewShape, attempts: z.number().int().describe('How often this task was released before') },
+  async run(args, { vault }) {
+    return vault.claim(args);
+  },
+});

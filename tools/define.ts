@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import type { Logger } from '../src/core/log.js';
+import type { Capability } from '../src/core/policy/capabilities.js';
+import type { Vault } from '../src/core/vault/vault.js';
+
+/**
+ * A tool is data (DESIGN §8): its name, what it needs, its hints, its input and output shapes and a `run`
+ * that returns plain data. The MCP layer turns that into a result and errors into `isError` results; the
+ * policy check happens in core, so a tool called any other way is held to the same rules.
+ */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a tool's `run` is given. Everything is passed in; tools hold no state of their own. */
+export interface ToolDeps {
+  vault: Vault;
+  logger: Logger;
+}
+
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  /** Capabilities the role must hold; a tool whose capabilities are missing is not listed at all. */
+  requires: readonly Capability[];
+  annotations: ToolAnnotations;
+  input: I;
+  output: O;
+  run(args: z.infer<z.ZodObject<I>>, deps: ToolDeps): Promise<z.infer<z.ZodObject<O>>>;
+}
+
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return tool;
+}
+
+/** Erases a tool's own types for the list that holds them all. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;

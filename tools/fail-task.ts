@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+import { taskViewShape, vaultPathInput } from './shapes.js';
+
+export default defineTool({
+  name: 'fail_task',
+  title: 'Fail a task',
+  description:
+    'Moves a claimed task to Failed/ with the reason, for a human to look at. Use it when the task cannot be done as asked.',
+  requires: ['vault.claim'],
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  input: { path: vaultPathInput, reason: z.string().min(1).max(2000) },
+  output: taskViewShape,
+  async run({ path, reason }, { vault }) {
+    return vault.fail(path, reason);
+  },
+});

@@ -1,0 +1,27 @@
+import claimTask from './claim-task.js';
+import completeTask from './complete-task.js';
+import type { AnyTool } from './define.js';
+import failTask from './fail-task.js';
+import listTasks from './list-tasks.js';
+import postUpdate from './post-update.js';
+import readTask from './read-task.js';
+import releaseTask from './release-task.js';
+import requestApproval from './request-approval.js';
+import vaultStatus from './vault-status.js';
+import writeDraft from './write-draft.js';
+
+/** Every MCP tool. The server lists only those whose `requires` the role's policy grants. */
+export const ALL_TOOLS: readonly AnyTool[] = [
+  listTasks,
+  readTask,
+  vaultStatus,
+  claimTask,
+  releaseTask,
+  completeTask,
+  failTask,
+  writeDraft,
+  requestApproval,
+  postUpdate,
+];
+
+export type { AnyTool, ToolDeps } from './define.js';

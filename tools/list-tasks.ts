@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+
+export default defineTool({
+  name: 'list_tasks',
+  title: 'List tasks',
+  description:
+    'Lists task files in one vault folder (e.g. "Needs_Action", "Pending_Approval", "In_Progress/cloud") or in all of them, oldest name first. Each entry has its path, id, type, status and priority; "invalid" says why a file is malformed.',
+  requires: ['vault.read'],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: {
+    folder: z.string().min(1).max(256).optional().describe('A vault folder; omit for every folder'),
+    type: z.string().min(1).max(64).optional().describe('Only tasks of this type, e.g. "email"'),
+    limit: z.number().int().min(1).max(1000).optional().describe('At most this many (default 100)'),
+  },
+  output: {
+    tasks: z.array(
+      z.object({
+        path: z.string(),
+        id: z.string().optional(),
+        type: z.string().optional(),
+        status: z.string().optional(),
+        priority: z.string().optional(),
+        created: z.string().optional(),
+        invalid: z.string().optional(),
+      }),
+    ),
+  },
+  async run(args, { vault }) {
+    return { tasks: await vault.listTasks(args) };
+  },
+});

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+import { taskViewShape, vaultPathInput } from './shapes.js';
+
+export default defineTool({
+  name: 'release_task',
+  title: 'Release a task',
+  description:
+    'Gives a claimed task back to its queue for a later try, with the reason. After too many releases the task goes to Failed/ for a human.',
+  requires: ['vault.claim'],
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  input: { path: vaultPathInput, reason: z.string().min(1).max(2000) },
+  output: taskViewShape,
+  async run({ path, reason }, { vault }) {
+    return vault.release(path, reason);
+  },
+});

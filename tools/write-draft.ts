@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+import { vaultPathInput } from './shapes.js';
+
+export default defineTool({
+  name: 'write_draft',
+  title: 'Write a draft',
+  description:
+    'Writes a draft (a reply, a post, a note) for a task you have claimed, as Needs_Action/<role>/DRAFT_<task>.md. Writing again replaces the draft. Nothing is sent: pass the draft to request_approval.',
+  requires: ['vault.draft'],
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: {
+    task: vaultPathInput.describe('The claimed task, e.g. "In_Progress/cloud/EMAIL_123.md"'),
+    body: z.string().min(1).max(100_000).describe('The draft text, in markdown'),
+    kind: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('What the draft is: "reply" (default), "email", "social_reply", "note"'),
+    meta: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Extra frontmatter fields'),
+  },
+  output: { path: z.string(), task: z.string(), kind: z.string() },
+  async run(args, { vault }) {
+    return vault.writeDraft(args);
+  },
+});
