@@ -105,7 +105,7 @@ interface Candidate {
   created: string;
 }
 
-const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, PRIORITIES.length - i]));
+const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i + 1]));
 
 /** Lists the claimable tasks of this role, best first: priority, then oldest `created`, then name. */
 export async function claimCandidates(ctx: VaultContext, type?: string): Promise<Candidate[]> {
