@@ -1,0 +1,74 @@
+/** Shapes shared by the guard's rules, scanners and reports. Data only. */
+
+export type GuardRuleKind = 'name' | 'content';
+
+/**
+ * A rule that blocks a file or folder by its name. `test` gets the base name of one path segment,
+ * lower-cased (file systems and users disagree on case; a secret is a secret in any case).
+ */
+export interface NameRule {
+  readonly id: string;
+  readonly kind: 'name';
+  readonly description: string;
+  readonly test: (lowerName: string, isDir: boolean) => boolean;
+}
+
+/**
+ * A rule that blocks a file by what it contains. `test` is a global regexp with the `d` flag and a named
+ * group `secret`: everything before that group is safe to show (a known prefix or a key name), the group
+ * itself never leaves the scanner. `keywords` (lower case) are a cheap pre-filter: the regexp runs only
+ * when the lower-cased text contains one of them. `accept` drops matches that are placeholders or too
+ * regular to be a secret. A `fallback` rule is dropped on lines where a specific rule already hit.
+ */
+export interface ContentRule {
+  readonly id: string;
+  readonly kind: 'content';
+  readonly description: string;
+  readonly test: RegExp;
+  readonly keywords: readonly string[];
+  readonly accept?: (secret: string) => boolean;
+  readonly fallback?: boolean;
+}
+
+export type GuardRule = NameRule | ContentRule;
+
+/** One finding. It names the file and the rule, never the secret (`preview` is a redacted prefix). */
+export interface GuardHit {
+  /** Relative to the scanned root, forward slashes; a blocked folder ends with `/`. */
+  readonly path: string;
+  readonly rule: string;
+  readonly kind: GuardRuleKind;
+  readonly description: string;
+  /** 1-based line of a content hit. */
+  readonly line?: number;
+  /** e.g. `AKIA…(redacted)`: only the known prefix or key name, never any part of the secret. */
+  readonly preview?: string;
+}
+
+export type GuardSkipReason = 'too_large' | 'binary' | 'symlink' | 'unreadable' | 'missing';
+
+/** A file whose content was not scanned (its name was still checked). Not a hit. */
+export interface GuardSkip {
+  readonly path: string;
+  readonly reason: GuardSkipReason;
+}
+
+export interface GuardReport {
+  /** True when there is no hit (skipped files do not make a report fail). */
+  readonly ok: boolean;
+  readonly hits: readonly GuardHit[];
+  /** How many files had their content scanned. */
+  readonly scanned: number;
+  readonly skipped: readonly GuardSkip[];
+}
+
+export interface ScanOptions {
+  /** Extra name globs (`*`, `?`) from the role's policy, matched against every path segment's name. */
+  readonly extraBlockedNames?: readonly string[];
+  /** Scan only these paths (relative to the root, or absolute inside it) instead of the whole tree. */
+  readonly files?: readonly string[];
+  /** Files larger than this are skipped as `too_large`. Default 2 MiB. */
+  readonly maxBytes?: number;
+  /** How many directory reads and file reads run at once. Default 32. */
+  readonly concurrency?: number;
+}
