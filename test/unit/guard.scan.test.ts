@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isAppError } from '../../src/core/errors.js';
@@ -197,6 +197,8 @@ test('format and alert: file, rule and line; the alert says what to do', async (
 
 test('speed: 20,000 small markdown files scan in well under 2 s on a quiet machine', async (t) => {
   const root = await tempDir('guard-speed');
+  // Why: 20,000 files per run would pile up in the temp folder.
+  t.after(() => rm(root, { recursive: true, force: true }));
   await writeCleanVault(root);
   const body = (i: number) =>
     `---\nid: gmail:${i.toString(16).padStart(16, '0')}\ntype: email\nstatus: new\ncreated: 2026-01-05T08:00:00Z\n---\n\n` +
