@@ -7,6 +7,9 @@ import { openVaultFromConfig } from './cli/context.js';
 import { say, warn } from './cli/print.js';
 import { serveHttpCommand, serveStdioCommand } from './cli/serve.js';
 import { upCommand } from './cli/up.js';
+import { registerExecutorCommands } from './cli/commands/executor.js';
+import { registerGuardCommand } from './cli/commands/guard.js';
+import { registerOdooCommands } from './cli/commands/odoo.js';
 
 /**
  * The `ai-employee` command: parses argv, builds the config, calls one entry. Errors end as one line on
@@ -73,6 +76,12 @@ program
     say(`pending approvals: ${status.pending_approvals.length}`);
     for (const p of status.pending_approvals) say(`  ${p.path}  ${p.action ?? '?'}  ${p.age_minutes} min old`);
   });
+
+const worker = program.command('worker').description('long-running workers (PM2 apps)');
+const sandbox = program.command('sandbox').description('run a local stand-in of an external service');
+registerOdooCommands(program, config, worker, sandbox);
+registerExecutorCommands(program, config, worker);
+registerGuardCommand(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Logger } from '../src/core/log.js';
 import type { Capability } from '../src/core/policy/capabilities.js';
+import type { ExecutorDeps } from '../src/core/actions/executor.js';
+import type { OdooClient } from '../src/core/odoo/types.js';
 import type { Vault } from '../src/core/vault/vault.js';
 
 /**
@@ -19,7 +21,14 @@ export interface ToolAnnotations {
 export interface ToolDeps {
   vault: Vault;
   logger: Logger;
+  /** Present when Odoo is configured (ODOO_URL and friends). */
+  odoo?: OdooClient;
+  /** Present on a role that executes approvals (local). */
+  executor?: ExecutorDeps;
 }
+
+/** Optional dependencies a tool cannot work without; a tool whose needs are missing is not listed. */
+export type ToolNeed = 'odoo' | 'executor';
 
 export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
@@ -27,6 +36,7 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   description: string;
   /** Capabilities the role must hold; a tool whose capabilities are missing is not listed at all. */
   requires: readonly Capability[];
+  needs?: readonly ToolNeed[];
   annotations: ToolAnnotations;
   input: I;
   output: O;

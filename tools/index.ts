@@ -3,6 +3,12 @@ import completeTask from './complete-task.js';
 import type { AnyTool } from './define.js';
 import failTask from './fail-task.js';
 import listTasks from './list-tasks.js';
+import odooCreateDraftInvoice from './odoo-create-draft-invoice.js';
+import odooGetInvoice from './odoo-get-invoice.js';
+import odooHealth from './odoo-health.js';
+import odooListInvoices from './odoo-list-invoices.js';
+import odooPostInvoice from './odoo-post-invoice.js';
+import odooRegisterPayment from './odoo-register-payment.js';
 import postUpdate from './post-update.js';
 import readTask from './read-task.js';
 import releaseTask from './release-task.js';
@@ -22,6 +28,12 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   writeDraft,
   requestApproval,
   postUpdate,
+  odooHealth,
+  odooGetInvoice,
+  odooListInvoices,
+  odooCreateDraftInvoice,
+  odooPostInvoice,
+  odooRegisterPayment,
 ];
 
 export type { AnyTool, ToolDeps } from './define.js';

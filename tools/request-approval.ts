@@ -24,7 +24,7 @@ export default defineTool({
     action: z.string(),
     content_sha256: z.string(),
     expires: z.string(),
-    task: z.string(),
+    task: z.string().optional(),
   },
   async run(args, { vault }) {
     return vault.requestApproval({

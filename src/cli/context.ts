@@ -1,6 +1,15 @@
+import path from 'node:path';
+import type { ToolDeps } from '../../tools/index.js';
 import { requireRole, type Config } from '../config.js';
+import type { ExecutorDeps } from '../core/actions/executor.js';
+import type { ActionHandler } from '../core/actions/handler.js';
+import { ExecutionLedger } from '../core/actions/ledger.js';
+import { postInvoiceHandler, registerPaymentHandler } from '../core/actions/odoo-actions.js';
+import { AppError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
-import { loadPolicy } from '../core/policy/policy.js';
+import { createOdooClient } from '../core/odoo/index.js';
+import type { OdooClient } from '../core/odoo/types.js';
+import { loadPolicy, type Policy } from '../core/policy/policy.js';
 import type { Role } from '../core/roles.js';
 import { Vault } from '../core/vault/vault.js';
 
@@ -21,4 +30,58 @@ export async function openVaultFromConfig(
     lease: { minutes: config.claim.leaseMinutes, maxAttempts: config.claim.maxAttempts },
   });
   return { vault, logger };
+}
+
+/** The Odoo client, when ODOO_URL is set; guarded by the role's policy and the draft-only wall. */
+export function odooFromConfig(config: Config, policy: Policy, logger: Logger): OdooClient | undefined {
+  const o = config.odoo;
+  if (o.url === undefined) return undefined;
+  return createOdooClient({
+    url: o.url,
+    db: o.db ?? '',
+    login: o.login ?? '',
+    apiKey: o.apiKey ?? '',
+    protocol: o.protocol,
+    timeoutMs: o.timeoutMs,
+    policy,
+    draftOnly: policy.draftOnly,
+    logger,
+  });
+}
+
+export function requireOdoo(odoo: OdooClient | undefined): OdooClient {
+  if (!odoo)
+    throw new AppError(
+      'invalid_input',
+      'Odoo is not configured: set ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_API_KEY (or run `ai-employee sandbox odoo`).',
+    );
+  return odoo;
+}
+
+/** The executor for approvals, on a role that may execute them, with the handlers its credentials allow. */
+export function executorFor(
+  vault: Vault,
+  config: Config,
+  odoo: OdooClient | undefined,
+  extraHandlers: ActionHandler[] = [],
+): ExecutorDeps | undefined {
+  if (!vault.policy.has('approval.execute')) return undefined;
+  const handlers: ActionHandler[] = [...extraHandlers];
+  if (odoo)
+    handlers.push(
+      postInvoiceHandler(odoo),
+      registerPaymentHandler(odoo, () => new Date()),
+    );
+  return { ctx: vault.ctx, ledger: new ExecutionLedger(path.join(config.stateDir, 'executions')), handlers };
+}
+
+/** Everything the MCP tools need, for one process. */
+export async function toolDepsFromConfig(
+  config: Config,
+  processName: string,
+  options: { role?: Role } = {},
+): Promise<ToolDeps> {
+  const { vault, logger } = await openVaultFromConfig(config, processName, options);
+  const odoo = odooFromConfig(config, vault.policy, logger);
+  return { vault, logger, odoo, executor: executorFor(vault, config, odoo) };
 }

@@ -5,12 +5,12 @@ import { AppError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
 import { serveHttp, type RunningHttpServer } from '../mcp/http.js';
 import { serveStdio } from '../mcp/stdio.js';
-import { openVaultFromConfig } from './context.js';
+import { toolDepsFromConfig } from './context.js';
 
 export async function serveStdioCommand(config: Config): Promise<void> {
-  const { vault, logger } = await openVaultFromConfig(config, 'mcp-stdio');
-  await vault.recover();
-  await serveStdio({ vault, logger }, ALL_TOOLS);
+  const deps = await toolDepsFromConfig(config, 'mcp-stdio');
+  await deps.vault.recover();
+  await serveStdio(deps, ALL_TOOLS);
 }
 
 export interface HttpCommandOptions {
@@ -35,10 +35,11 @@ export async function serveHttpCommand(
     }
     token = randomBytes(24).toString('hex');
   }
-  const { vault, logger } = await openVaultFromConfig(config, 'mcp-http', { role: options.role });
+  const deps = await toolDepsFromConfig(config, 'mcp-http', { role: options.role });
+  const { vault } = deps;
   await vault.recover();
   await vault.audit.prune();
-  const server = await serveHttp({ vault, logger }, ALL_TOOLS, {
+  const server = await serveHttp(deps, ALL_TOOLS, {
     host: options.host ?? config.mcp.host,
     port: options.port ?? config.mcp.port,
     token,

@@ -8,7 +8,11 @@ export const SERVER_VERSION = '0.1.0';
 
 /** Tools whose every required capability the role holds. Fails closed: an unknown capability hides the tool. */
 export function toolsForRole(tools: readonly AnyTool[], deps: ToolDeps): AnyTool[] {
-  return tools.filter((tool) => tool.requires.every((cap) => deps.vault.policy.has(cap)));
+  return tools.filter(
+    (tool) =>
+      tool.requires.every((cap) => deps.vault.policy.has(cap)) &&
+      (tool.needs ?? []).every((need) => deps[need] !== undefined),
+  );
 }
 
 /**

@@ -7,7 +7,10 @@ import { APPROVAL_ACTIONS, approvalContentHash, type ApprovalAction } from './ap
 import { markAwaitingApproval, loadClaimed } from './transitions.js';
 
 export interface ApprovalRequest {
-  task: string;
+  /** The claimed task this approval is for; without one, `subject` names what it is about. */
+  task?: string;
+  /** With no task: a short name for the file, e.g. `invoice-42` (letters, digits, `-` and `_`). */
+  subject?: string;
   action: string;
   params: Record<string, unknown>;
   draft?: string;
@@ -21,7 +24,7 @@ export interface ApprovalResult {
   action: ApprovalAction;
   content_sha256: string;
   expires: string;
-  task: string;
+  task: string | undefined;
 }
 
 const DEFAULT_EXPIRY_HOURS = 48;
@@ -63,7 +66,13 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
   if (!(hours > 0 && hours <= MAX_EXPIRY_HOURS))
     throw invalidInput(`expires_in_hours must be between 0 and ${MAX_EXPIRY_HOURS}.`);
 
-  const claimed = await loadClaimed(ctx, req.task);
+  const claimed = req.task === undefined ? undefined : await loadClaimed(ctx, req.task);
+  const stem = claimed ? stemOf(claimed.rel) : req.subject;
+  if (stem === undefined || !/^[A-Za-z0-9_-]{1,120}$/.test(stem)) {
+    throw invalidInput(
+      'Give the claimed task this approval is for ("task"), or a short "subject" of letters, digits, "-" and "_".',
+    );
+  }
   let draftBody = '';
   let draftRel: string | undefined;
   if (req.draft !== undefined) {
@@ -75,7 +84,7 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
     draftRel = draft.rel;
   }
 
-  const id = `${spec.prefix}_${stemOf(claimed.rel)}`;
+  const id = `${spec.prefix}_${stem}`;
   const rel = `Pending_Approval/${id}.md`;
   ctx.policy.requireWritable(rel, 'Requesting an approval');
   const hash = approvalContentHash(action, params, draftBody);
@@ -87,13 +96,13 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
       id,
       action,
       ...params,
-      reason: req.reason ?? `Requested while handling ${claimed.rel}`,
+      reason: req.reason ?? (claimed ? `Requested while handling ${claimed.rel}` : `Requested for ${stem}`),
       created: now.toISOString(),
       expires,
       status: 'pending',
       requested_by: ctx.actor,
-      source_task: claimed.rel,
-      source_task_id: claimed.task.data['id'],
+      source_task: claimed?.rel,
+      source_task_id: claimed?.task.data['id'],
       draft: draftRel,
       content_sha256: hash,
     },
@@ -120,13 +129,13 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
       );
     }
   }
-  await markAwaitingApproval(ctx, claimed.rel, rel);
+  if (claimed) await markAwaitingApproval(ctx, claimed.rel, rel);
   await ctx.audit.record({
     action_type: 'approval.request',
     target: rel,
-    parameters: { action, ...params, task: claimed.rel },
+    parameters: { action, ...params, task: claimed?.rel },
     approval_status: 'pending',
     result: 'ok',
   });
-  return { path: rel, id, action, content_sha256: hash, expires, task: claimed.rel };
+  return { path: rel, id, action, content_sha256: hash, expires, task: claimed?.rel };
 }

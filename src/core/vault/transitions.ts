@@ -30,7 +30,7 @@ export async function loadClaimed(
 }
 
 /** Finds a free name in `folder` for `fileName` (Done/ may already hold an older task of the same name). */
-async function moveToFolder(ctx: VaultContext, abs: string, folder: string, fileName: string): Promise<string> {
+export async function moveToFolder(ctx: VaultContext, abs: string, folder: string, fileName: string): Promise<string> {
   const stem = fileName.replace(/\.md$/i, '');
   const candidates = [fileName, `${stem}.${ctx.clock().toISOString().replace(/[:.]/g, '-')}.md`];
   for (const name of candidates) {
@@ -45,11 +45,19 @@ async function moveToFolder(ctx: VaultContext, abs: string, folder: string, file
   throw conflict(`${folder}/${fileName} already exists twice; move one of them away and try again.`);
 }
 
+export interface ReleaseOptions {
+  retryAfterSeconds?: number;
+  /** False for failures that are not the task's fault (a service down): they must not use up its attempts. */
+  countAttempt?: boolean;
+  /** Extra frontmatter to record (e.g. a failure counter for backoff). */
+  fields?: Record<string, unknown>;
+}
+
 export async function releaseTask(
   ctx: VaultContext,
   input: unknown,
   reason: string,
-  options: { retryAfterSeconds?: number; countAttempt?: boolean } = {},
+  options: ReleaseOptions = {},
 ): Promise<TaskView> {
   ctx.policy.require('vault.claim', 'Releasing a task');
   const { rel, abs, task } = await loadClaimed(ctx, input);
@@ -62,7 +70,7 @@ export async function releaseLoaded(
   abs: string,
   task: TaskText,
   reason: string,
-  options: { retryAfterSeconds?: number; countAttempt?: boolean } = {},
+  options: ReleaseOptions = {},
 ): Promise<TaskView> {
   const attempts = Number(task.data['attempts'] ?? 0) + (options.countAttempt === false ? 0 : 1);
   if (attempts >= ctx.lease.maxAttempts) {
@@ -86,6 +94,7 @@ export async function releaseLoaded(
     claimed_from: undefined,
     attempts,
     last_release_reason: reason,
+    ...options.fields,
     retry_after: options.retryAfterSeconds
       ? new Date(now.getTime() + options.retryAfterSeconds * 1000).toISOString()
       : undefined,

@@ -11,7 +11,7 @@ import { writeDraft } from './drafts.js';
 import { inProgressFolder } from './layout.js';
 import { listTasks, readRaw, readTask, vaultStatus } from './reading.js';
 import { realVaultRoot } from './safe-path.js';
-import { completeTask, failTask, releaseTask } from './transitions.js';
+import { completeTask, failTask, releaseTask, type ReleaseOptions } from './transitions.js';
 import { postUpdate } from './updates.js';
 
 export interface OpenVaultOptions {
@@ -84,7 +84,7 @@ export class Vault {
   claim(args: { path?: string; type?: string } = {}) {
     return claimTask(this.ctx, args);
   }
-  release(path: string, reason: string, options?: { retryAfterSeconds?: number }) {
+  release(path: string, reason: string, options?: ReleaseOptions) {
     return releaseTask(this.ctx, path, reason, options);
   }
   complete(path: string, outcome: string, note?: string) {

@@ -1,0 +1,80 @@
+import { Option, type Command } from 'commander';
+import type { Config } from '../../config.js';
+import { OdooHealthMonitor, checkOdooHealth } from '../../daemons/odoo-health.js';
+import { writeHeartbeat } from '../../daemons/heartbeat.js';
+import { runEvery, stopSignal } from '../../daemons/loop.js';
+import { runOdooWorkerOnce } from '../../daemons/workers/odoo-worker.js';
+import { formatOdooSandboxInfo, runOdooSandboxCommand } from '../../sandbox/odoo/index.js';
+import { odooFromConfig, openVaultFromConfig, requireOdoo } from '../context.js';
+import { say, warn } from '../print.js';
+
+const seconds = (v: string) => Number(v);
+
+export function registerOdooCommands(program: Command, config: () => Config, worker: Command, sandbox: Command): void {
+  sandbox
+    .command('odoo')
+    .description('run the Odoo stand-in alone and print its URL, database, login and API key')
+    .addOption(new Option('--port <n>', 'port (default: any free port)').argParser(Number))
+    .option('--state <file>', 'keep its database in this JSON file')
+    .action(async (opts: { port?: number; state?: string }) => {
+      const info = await runOdooSandboxCommand({ port: opts.port ?? 0, stateFile: opts.state });
+      say('Odoo stand-in running. Use it with:');
+      say(formatOdooSandboxInfo(info));
+      await new Promise<void>((resolve) => stopSignal().addEventListener('abort', () => resolve()));
+      await info.close();
+    });
+
+  worker
+    .command('odoo')
+    .description('cloud: turn ODOO_DRAFT_INVOICE_* tasks into draft invoices and approval requests')
+    .option('--once', 'one pass over the queue, then exit')
+    .addOption(new Option('--interval <s>', 'seconds between passes').default(15).argParser(seconds))
+    .action(async (opts: { once?: boolean; interval: number }) => {
+      const cfg = config();
+      const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-mcp');
+      const odoo = requireOdoo(odooFromConfig(cfg, vault.policy, logger));
+      const pass = async () => {
+        const report = await runOdooWorkerOnce(vault, odoo);
+        await writeHeartbeat(cfg.stateDir, {
+          name: 'cloud-odoo-mcp',
+          at: new Date().toISOString(),
+          ok: report.released === 0,
+          detail: { ...report },
+        });
+        if (report.drafted + report.failed + report.released > 0) logger.info(report, 'odoo worker pass');
+        return report;
+      };
+      if (opts.once) return say(JSON.stringify(await pass()));
+      await runEvery(opts.interval * 1000, async () => void (await pass()), { signal: stopSignal(), logger });
+    });
+
+  const health = program.command('health').description('health checks of the services we depend on');
+  health
+    .command('odoo')
+    .description("check Odoo's /web/health (exit 1 when unhealthy); --watch keeps checking, alerts after N failures")
+    .option('--watch', 'check on a schedule (PM2 app cloud-odoo-health)')
+    .addOption(new Option('--interval <s>', 'seconds between checks').default(60).argParser(seconds))
+    .addOption(new Option('--failures <n>', 'failed checks in a row before an alert').default(3).argParser(Number))
+    .action(async (opts: { watch?: boolean; interval: number; failures: number }) => {
+      const cfg = config();
+      if (!opts.watch) {
+        // One-shot use needs no role: it only reads /web/health (e.g. from a cron job or the setup script).
+        const { loadPolicy } = await import('../../core/policy/policy.js');
+        const { silentLogger } = await import('../../core/log.js');
+        const policy = await loadPolicy(cfg.role ?? 'cloud', { dir: cfg.policyDir, draftOnly: true });
+        const result = await checkOdooHealth(requireOdoo(odooFromConfig(cfg, policy, silentLogger())));
+        (result.ok ? say : warn)(result.detail);
+        process.exitCode = result.ok ? 0 : 1;
+        return;
+      }
+      const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-health');
+      const monitor = new OdooHealthMonitor({
+        odoo: requireOdoo(odooFromConfig(cfg, vault.policy, logger)),
+        vault,
+        stateDir: cfg.stateDir,
+        logger,
+        failuresBeforeAlert: opts.failures,
+      });
+      await runEvery(opts.interval * 1000, async () => void (await monitor.tick()), { signal: stopSignal(), logger });
+    });
+}

@@ -1,0 +1,231 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { invalidInput, toAppError } from '../errors.js';
+import { APPROVAL_ACTIONS, approvalContentHash } from '../vault/approval-actions.js';
+import { relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
+import { replaceFileDurable } from '../vault/durable.js';
+import { parseTaskText, renderTaskText, setFields, type TaskText } from '../vault/frontmatter.js';
+import { completeLoaded, failLoaded, moveToFolder } from '../vault/transitions.js';
+import { readApprovalFile, type ApprovalDoc } from './approval-file.js';
+import type { ActionHandler } from './handler.js';
+import { ExecutionLedger } from './ledger.js';
+import { arrivedLocally } from './provenance.js';
+
+export interface ExecutorDeps {
+  ctx: VaultContext;
+  ledger: ExecutionLedger;
+  handlers: readonly ActionHandler[];
+}
+
+export interface ExecutionOutcome {
+  approval: string;
+  status: 'executed' | 'refused' | 'failed' | 'rejected';
+  reason?: string;
+  /** Where the approval file was filed. */
+  filedAt: string;
+  result?: Record<string, unknown>;
+}
+
+/**
+ * Acts on a file the owner moved to Approved/ (DESIGN §3), only when every check holds: the role may execute
+ * the action; not expired; the hash still matches; it arrived here, not through a pull; it never ran before.
+ * Refusals and failures go to Failed/ with the reason; nothing is ever retried on its own.
+ */
+export async function executeApproved(deps: ExecutorDeps, input: string): Promise<ExecutionOutcome> {
+  const { ctx } = deps;
+  ctx.policy.require('approval.execute', 'Executing an approval');
+  const { rel } = await resolveIn(ctx, input);
+  if (relFolderOf(rel) !== 'Approved')
+    throw invalidInput(`"${rel}" is not in Approved/; the owner approves by moving the file there.`);
+
+  let doc: ApprovalDoc;
+  try {
+    doc = await readApprovalFile(ctx, rel);
+  } catch (err) {
+    return refuseUnreadable(deps, rel, toAppError(err).message);
+  }
+  const key = ExecutionLedger.keyOf(doc.id, doc.created);
+  const earlier = await deps.ledger.get(key);
+  if (earlier) {
+    return refuse(
+      deps,
+      doc,
+      `This approval was already executed (${earlier.state} at ${earlier.at}); it runs once. Ask for a fresh approval to do it again.`,
+      {
+        touchTask: false,
+      },
+    );
+  }
+  const why = await firstFailedCheck(deps, doc);
+  if (why) return refuse(deps, doc, why, { touchTask: true });
+  const handler = deps.handlers.find((h) => h.action === doc.action);
+  if (!handler)
+    return refuse(deps, doc, `No executor for "${doc.action}" is configured on this machine (missing credentials?).`, {
+      touchTask: false,
+    });
+
+  if (!(await deps.ledger.begin(key, rel, ctx.clock()))) {
+    return refuse(deps, doc, 'Another executor started this approval at the same moment; it runs once.', {
+      touchTask: false,
+    });
+  }
+  let result: Record<string, string | number | boolean | null>;
+  try {
+    result = await handler.execute(doc);
+  } catch (err) {
+    const error = toAppError(err);
+    await deps.ledger.finish(key, {
+      approval: rel,
+      state: 'failed',
+      at: ctx.clock().toISOString(),
+      error: error.message,
+    });
+    await ctx.audit.record({
+      action_type: `execute.${doc.action}`,
+      target: rel,
+      parameters: doc.params,
+      approval_status: 'approved',
+      approved_by: 'owner',
+      result: 'error',
+      error: error.message,
+    });
+    const reason = `The approved ${doc.action} failed and will not be retried: ${error.message} Check the outcome, then request a fresh approval if it is still needed.`;
+    const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Failed', { status: 'failed', failed_reason: reason });
+    await fileSourceTask(ctx, doc.sourceTask, 'failed', reason);
+    return { approval: rel, status: 'failed', reason, filedAt };
+  }
+  const now = ctx.clock().toISOString();
+  await deps.ledger.finish(key, { approval: rel, state: 'done', at: now, result });
+  await ctx.audit.record({
+    action_type: `execute.${doc.action}`,
+    target: rel,
+    parameters: { ...doc.params, ...result },
+    approval_status: 'approved',
+    approved_by: 'owner',
+    result: 'ok',
+  });
+  const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Done', {
+    status: 'executed',
+    executed_at: now,
+    executed_by: ctx.actor,
+    ...prefixKeys(result),
+  });
+  await fileSourceTask(ctx, doc.sourceTask, 'done', `${doc.action} executed`, prefixKeys(result));
+  return { approval: rel, status: 'executed', filedAt, result };
+}
+
+/** The owner moved the request to Rejected/: file it and its task in Done/ as rejected. Nothing runs. */
+export async function recordRejection(deps: ExecutorDeps, input: string): Promise<ExecutionOutcome> {
+  const { ctx } = deps;
+  const { rel, abs } = await resolveIn(ctx, input);
+  if (relFolderOf(rel) !== 'Rejected') throw invalidInput(`"${rel}" is not in Rejected/.`);
+  let text: TaskText;
+  try {
+    text = parseTaskText(await readFile(abs, 'utf8'));
+  } catch (err) {
+    return refuseUnreadable(deps, rel, toAppError(err).message);
+  }
+  const filedAt = await fileApproval(ctx, abs, text, 'Done', {
+    status: 'rejected',
+    rejected_at: ctx.clock().toISOString(),
+  });
+  const source = typeof text.data['source_task'] === 'string' ? text.data['source_task'] : undefined;
+  await fileSourceTask(ctx, source, 'done', 'rejected by the owner');
+  await ctx.audit.record({
+    action_type: 'approval.reject',
+    target: rel,
+    approval_status: 'rejected',
+    approved_by: 'owner',
+    result: 'ok',
+  });
+  return { approval: rel, status: 'rejected', filedAt };
+}
+
+async function firstFailedCheck(deps: ExecutorDeps, doc: ApprovalDoc): Promise<string | undefined> {
+  const { ctx } = deps;
+  const needs = APPROVAL_ACTIONS[doc.action].executes;
+  if (!ctx.policy.has(needs))
+    return `The ${ctx.role} role may not execute ${doc.action} (needs "${needs}"${ctx.policy.draftOnly ? '; draft-only is on' : ''}).`;
+  if (Date.parse(doc.expires) <= ctx.clock().getTime())
+    return `The approval expired at ${doc.expires}; request a fresh one.`;
+  if (approvalContentHash(doc.action, doc.params, doc.draftBody) !== doc.contentSha256) {
+    return 'The approval or its draft changed after it was requested (content_sha256 does not match). If you edited it yourself, approve it with `ai-employee approve <file>`, which re-hashes your edit.';
+  }
+  if (!(await arrivedLocally(ctx.root, doc.rel)))
+    return 'This approval arrived in Approved/ through a pull from cloud, not by the owner on this machine; it is refused.';
+  return undefined;
+}
+
+async function refuse(
+  deps: ExecutorDeps,
+  doc: ApprovalDoc,
+  reason: string,
+  options: { touchTask: boolean },
+): Promise<ExecutionOutcome> {
+  const { ctx } = deps;
+  await ctx.audit.record({
+    action_type: `execute.${doc.action}`,
+    target: doc.rel,
+    parameters: doc.params,
+    approval_status: 'refused',
+    result: 'denied',
+    error: reason,
+  });
+  ctx.logger.warn({ approval: doc.rel, reason }, 'approval refused');
+  const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Failed', { status: 'refused', failed_reason: reason });
+  if (options.touchTask) await fileSourceTask(ctx, doc.sourceTask, 'failed', `Approval refused: ${reason}`);
+  return { approval: doc.rel, status: 'refused', reason, filedAt };
+}
+
+async function refuseUnreadable(deps: ExecutorDeps, rel: string, reason: string): Promise<ExecutionOutcome> {
+  const { ctx } = deps;
+  const abs = (await resolveIn(ctx, rel)).abs;
+  const raw = await readFile(abs, 'utf8');
+  let text: TaskText;
+  try {
+    text = parseTaskText(raw);
+  } catch {
+    text = parseTaskText(`---\n{}\n---\n${raw}`);
+  }
+  await ctx.audit.record({ action_type: 'execute.unreadable', target: rel, result: 'denied', error: reason });
+  const filedAt = await fileApproval(ctx, abs, text, 'Failed', { status: 'refused', failed_reason: reason });
+  return { approval: rel, status: 'refused', reason, filedAt };
+}
+
+async function fileApproval(
+  ctx: VaultContext,
+  abs: string,
+  text: TaskText,
+  folder: 'Done' | 'Failed',
+  fields: Record<string, unknown>,
+): Promise<string> {
+  setFields(text, fields);
+  if (typeof fields['failed_reason'] === 'string')
+    text.body = `${text.body.replace(/\s*$/, '')}\n\n## Not executed\n\n${fields['failed_reason']}\n`;
+  await replaceFileDurable(abs, renderTaskText(text), { syncDir: false });
+  return moveToFolder(ctx, abs, folder, path.basename(abs));
+}
+
+/** Files the task the approval came from (in In_Progress/), if it is still there. */
+async function fileSourceTask(
+  ctx: VaultContext,
+  source: string | undefined,
+  outcome: 'done' | 'failed',
+  note: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  if (!source || !source.startsWith('In_Progress/')) return;
+  let resolved;
+  try {
+    resolved = await resolveIn(ctx, source);
+  } catch {
+    return; // already filed (an earlier run) or never synced here
+  }
+  const task = parseTaskText(await readFile(resolved.abs, 'utf8'));
+  if (outcome === 'done') await completeLoaded(ctx, resolved.rel, resolved.abs, task, note, undefined, extra);
+  else await failLoaded(ctx, resolved.rel, resolved.abs, task, note);
+}
+
+function prefixKeys(result: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(result).map(([k, v]) => [`result_${k}`, v]));
+}

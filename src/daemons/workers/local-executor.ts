@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import {
+  executeApproved,
+  recordRejection,
+  type ExecutorDeps,
+  type ExecutionOutcome,
+} from '../../core/actions/executor.js';
+import { toAppError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+
+export interface LocalExecutor {
+  /** Resolves once the first scan of Approved/ and Rejected/ has been handled. */
+  ready: Promise<void>;
+  /** Resolves when every file seen so far has been handled (for tests and a clean stop). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The local executor (`ai-employee worker local-executor`): watches Approved/ and Rejected/ and hands each
+ * new file to the executor, one at a time. Why one at a time: two approvals of one invoice (post, then pay)
+ * must not race; the ledger makes a double event harmless anyway.
+ */
+export function startLocalExecutor(
+  deps: ExecutorDeps,
+  options: { logger: Logger; onOutcome?: (o: ExecutionOutcome) => void; usePolling?: boolean },
+): LocalExecutor {
+  const log = options.logger.child({ component: 'local-executor' });
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (rel: string) => {
+    chain = chain.then(async () => {
+      try {
+        const outcome = rel.startsWith('Approved/')
+          ? await executeApproved(deps, rel)
+          : await recordRejection(deps, rel);
+        log.info(
+          { approval: rel, status: outcome.status, filedAt: outcome.filedAt, reason: outcome.reason },
+          'approval handled',
+        );
+        options.onOutcome?.(outcome);
+      } catch (err) {
+        const error = toAppError(err);
+        // A file that vanished (moved back by the owner) is not an error worth more than a line.
+        if (error.code === 'not_found') log.info({ approval: rel }, 'approval file gone before it was handled');
+        else log.error({ approval: rel, err: error.message }, 'approval could not be handled');
+      }
+    });
+  };
+  const root = deps.ctx.root;
+  const watcher: FSWatcher = watch([path.join(root, 'Approved'), path.join(root, 'Rejected')], {
+    ignoreInitial: false,
+    atomic: true,
+    usePolling: options.usePolling ?? false,
+    interval: 100,
+    // Why wait: Obsidian and git write in steps; act on the file once it has settled.
+    awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
+    ignored: (file, stats) =>
+      path.basename(file).startsWith('.') || (stats?.isFile() === true && !file.endsWith('.md')),
+  });
+  watcher.on('add', (file) => enqueue(path.relative(root, file).split(path.sep).join('/')));
+  watcher.on('error', (err) => log.error({ err }, 'watcher error'));
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => chain);
+  return {
+    ready,
+    idle: () => chain,
+    async close() {
+      await watcher.close();
+      await chain;
+    },
+  };
+}

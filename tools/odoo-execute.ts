@@ -1,0 +1,29 @@
+import { executeApproved } from '../src/core/actions/executor.js';
+import { readApprovalFile } from '../src/core/actions/approval-file.js';
+import { AppError, invalidInput } from '../src/core/errors.js';
+import type { ApprovalAction } from '../src/core/vault/approval-actions.js';
+import type { ToolDeps } from './define.js';
+
+/**
+ * Shared by odoo_post_invoice and odoo_register_payment: the approval must be of the tool's own action, then
+ * the executor runs every check (expiry, hash, once, arrived locally, live invoice state) before acting.
+ */
+export async function executeOdooApproval(deps: ToolDeps, approval: string, action: ApprovalAction) {
+  const executor = deps.executor!;
+  const doc = await readApprovalFile(executor.ctx, approval);
+  if (doc.action !== action)
+    throw invalidInput(`"${doc.rel}" approves ${doc.action}, not ${action}; use the matching tool.`);
+  const outcome = await executeApproved(executor, approval);
+  if (outcome.status !== 'executed') {
+    throw new AppError(
+      'conflict',
+      `Not executed: ${outcome.reason ?? outcome.status} The approval is now in ${outcome.filedAt}.`,
+    );
+  }
+  return {
+    approval: outcome.approval,
+    status: outcome.status,
+    filed_at: outcome.filedAt,
+    result: outcome.result ?? {},
+  };
+}
