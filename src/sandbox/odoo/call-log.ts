@@ -13,7 +13,8 @@ export interface CallRecord {
   args?: unknown[];
   kwargs?: Record<string, unknown>;
   context?: Record<string, unknown>;
-  outcome: 'ok' | 'fault' | 'unauthorized' | 'bad_request' | 'error500' | 'dropped';
+  /** `pending` until the stand-in has answered. */
+  outcome: 'pending' | 'ok' | 'fault' | 'unauthorized' | 'bad_request' | 'error500' | 'dropped';
   /** The Odoo error message or fault string, when the call failed. */
   error?: string;
 }

@@ -2,9 +2,15 @@
  * Runtime fault injection for the stand-in's API routes: added latency, HTTP 500s and dropped connections,
  * either for the next N calls or for a ratio of calls. Tests use it to prove timeouts and upstream errors.
  */
+/** `model` and `method` narrow an injection to matching calls (e.g. only `account.move` `create`). */
+interface Target {
+  model?: string;
+  method?: string;
+}
+
 export type Injection =
-  | { kind: 'latency'; ms: number; next?: number; ratio?: number }
-  | { kind: 'error500' | 'drop'; next?: number; ratio?: number };
+  | ({ kind: 'latency'; ms: number; next?: number; ratio?: number } & Target)
+  | ({ kind: 'error500' | 'drop'; next?: number; ratio?: number } & Target);
 
 export interface Draw {
   latencyMs: number;
@@ -28,11 +34,13 @@ export class Chaos {
     this.rules = [];
   }
 
-  /** Decides what happens to one incoming call, consuming `next` counters. */
-  draw(): Draw {
+  /** Decides what happens to one incoming call, consuming `next` counters of the rules that match it. */
+  draw(call: Target): Draw {
     const result: Draw = { latencyMs: 0, failure: undefined };
     for (const rule of this.rules) {
       const { injection } = rule;
+      if (injection.model !== undefined && injection.model !== call.model) continue;
+      if (injection.method !== undefined && injection.method !== call.method) continue;
       let applies: boolean;
       if (rule.remaining !== undefined) {
         applies = rule.remaining > 0;

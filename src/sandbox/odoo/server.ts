@@ -54,19 +54,20 @@ export async function startOdooStandin(options: StandinOptions = {}): Promise<Ru
     logger,
     uidForKey: (key) => (keys.has(key) ? SEED_IDS.botUser : undefined),
     record: (entry) => {
-      const call: CallRecord = { seq: calls.length + 1, outcome: 'ok', ...entry };
+      const call: CallRecord = { seq: calls.length + 1, outcome: 'pending', ...entry };
       calls.push(call);
       return call;
     },
     gate: async (_req, res, call) => {
-      const { latencyMs, failure } = chaos.draw();
+      const { latencyMs, failure } = chaos.draw(call);
       if (latencyMs > 0) {
         await new Promise<void>((resolve) => {
           const entry = { timer: setTimeout(() => (pending.delete(entry), resolve()), latencyMs), resolve };
           pending.add(entry);
         });
       }
-      if (closed || res.destroyed) return false;
+      // Why: like Odoo, a call whose client gave up (timeout) still runs; only closing the stand-in stops it.
+      if (closed) return false;
       if (failure === 'drop') {
         call.outcome = 'dropped';
         // Why: destroying the socket without a response is what a crashed worker or a proxy reset looks like.
