@@ -9,7 +9,7 @@ export default defineTool({
   requires: ['vault.read'],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: {
-    folder: z.string().min(1).max(256).optional().describe('A vault folder; omit for every folder'),
+    folder: z.string().max(4096).optional().describe('A vault folder; omit for every folder'),
     type: z.string().min(1).max(64).optional().describe('Only tasks of this type, e.g. "email"'),
     limit: z.number().int().min(1).max(1000).optional().describe('At most this many (default 100)'),
   },

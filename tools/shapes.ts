@@ -7,8 +7,9 @@ export const taskViewShape = {
   frontmatter: frontmatterShape,
   body: z.string().describe('The markdown body'),
 };
+// Why no min/max of 1,024 here: the vault's own path check refuses empty and over-long paths with an
+// invalid_input error that says what to fix; the generous cap only bounds the payload.
 export const vaultPathInput = z
   .string()
-  .min(1)
-  .max(1024)
+  .max(4096)
   .describe('Vault-relative path with forward slashes, e.g. "Needs_Action/EMAIL_123.md"');

@@ -88,7 +88,7 @@ function registerVaultResource(server: McpServer, deps: ToolDeps): void {
       try {
         decoded = decodeURIComponent(requested);
       } catch {
-        throw new Error('The resource path is not valid percent-encoding.');
+        throw new Error('invalid_input: The resource path is not valid percent-encoding; write "%" as %25.');
       }
       try {
         const { text } = await deps.vault.readRaw(decoded);

@@ -458,33 +458,29 @@ describe('the core check applies outside MCP', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  test(
-    'moves out of In_Progress/ (complete, fail, release) are also held to the writable folders',
-    { todo: 'BUG: claim/release/complete/fail never call policy.requireWritable; only drafts, approvals, updates do' },
-    async () => {
-      const root = await tempVaultDir('matrix-writable-moves-');
-      for (const n of [1, 2, 3]) await seedEmailTask(root, n);
-      const policy = craftedPolicy(['vault.read', 'vault.claim'], { writable: ['In_Progress/cloud'] });
-      const vault = await Vault.open({ root, policy, logger: silentLogger(), processName: 'test' });
-      const problems: string[] = [];
-      const moves: Array<[string, (p: string) => Promise<unknown>]> = [
-        ['complete (to Done/)', (p) => vault.complete(p, 'x')],
-        ['fail (to Failed/)', (p) => vault.fail(p, 'x')],
-        ['release (to Needs_Action/)', (p) => vault.release(p, 'x')],
-      ];
-      for (const [i, [name, move]] of moves.entries()) {
-        const { path: claimed } = await vault.claim({ path: `Needs_Action/EMAIL_${i + 1}.md` });
-        try {
-          await move(claimed);
-          problems.push(`${name} was allowed`);
-        } catch (err) {
-          if ((err as AppError).code !== 'policy_denied') problems.push(`${name}: ${(err as Error).message}`);
-        }
+  test('moves out of In_Progress/ (complete, fail, release) are also held to the writable folders', async () => {
+    const root = await tempVaultDir('matrix-writable-moves-');
+    for (const n of [1, 2, 3]) await seedEmailTask(root, n);
+    const policy = craftedPolicy(['vault.read', 'vault.claim'], { writable: ['In_Progress/cloud'] });
+    const vault = await Vault.open({ root, policy, logger: silentLogger(), processName: 'test' });
+    const problems: string[] = [];
+    const moves: Array<[string, (p: string) => Promise<unknown>]> = [
+      ['complete (to Done/)', (p) => vault.complete(p, 'x')],
+      ['fail (to Failed/)', (p) => vault.fail(p, 'x')],
+      ['release (to Needs_Action/)', (p) => vault.release(p, 'x')],
+    ];
+    for (const [i, [name, move]] of moves.entries()) {
+      const { path: claimed } = await vault.claim({ path: `Needs_Action/EMAIL_${i + 1}.md` });
+      try {
+        await move(claimed);
+        problems.push(`${name} was allowed`);
+      } catch (err) {
+        if ((err as AppError).code !== 'policy_denied') problems.push(`${name}: ${(err as Error).message}`);
       }
-      assert.deepEqual(problems, []);
-      await rm(root, { recursive: true, force: true });
-    },
-  );
+    }
+    assert.deepEqual(problems, []);
+    await rm(root, { recursive: true, force: true });
+  });
 });
 
 describe('what each role may write (Policy.canWrite)', () => {

@@ -47,7 +47,7 @@ export async function ownerDecides(ctx: VaultContext, input: string, decision: '
   }
   await replaceFileDurable(abs, renderTaskText(text), { syncDir: false });
   const dest = `${decision === 'approve' ? 'Approved' : 'Rejected'}/${path.posix.basename(rel)}`;
-  await moveNoClobber(abs, absOf(ctx, dest));
+  await moveNoClobber(abs, await absOf(ctx, dest));
   await ctx.audit.record({
     action_type: `approval.${decision}`,
     target: dest,

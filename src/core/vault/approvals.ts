@@ -119,10 +119,10 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
     ].join('\n'),
   );
   try {
-    await createFileDurable(absOf(ctx, rel), text);
+    await createFileDurable(await absOf(ctx, rel), text);
   } catch (err) {
     if ((err as { code?: string }).code !== 'conflict') throw err;
-    const existing = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+    const existing = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
     if (existing['content_sha256'] !== hash) {
       throw conflict(
         `An approval request ${rel} with different content is already pending; wait for the owner's decision.`,

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../errors.js';
-import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
+import { absOf, folderAbs, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { createFileDurable, fsyncDir } from './durable.js';
 import { parseTaskText, renderTaskText, setFields } from './frontmatter.js';
 import { CLAIMING_PREFIX, homeQueueFor, inProgressFolder, TEMP_PREFIX } from './layout.js';
 import { PRIORITIES, TASK_SCHEMAS } from './schemas.js';
+import { listFiles } from './reading.js';
 import { viewOf, type TaskView } from './task-io.js';
 import {
   completeLoaded,
@@ -40,10 +41,9 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
   if (!name.toLowerCase().endsWith('.md')) throw invalidInput(`"${rel}" is not a task file (tasks end in .md).`);
 
   const claimedRel = `${inProgressFolder(ctx.role)}/${name}`;
-  const taking = absOf(
-    ctx,
-    `${inProgressFolder(ctx.role)}/${CLAIMING_PREFIX}${randomBytes(6).toString('hex')}-${name}`,
-  );
+  ctx.policy.requireWritable(claimedRel, 'Claiming a task');
+  const inProgress = await folderAbs(ctx, inProgressFolder(ctx.role));
+  const taking = path.join(inProgress, `${CLAIMING_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
   try {
     await rename(abs, taking);
   } catch (err) {
@@ -74,7 +74,7 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
     retry_after: undefined,
   });
   try {
-    await createFileDurable(absOf(ctx, claimedRel), renderTaskText(loaded), { syncDir: false });
+    await createFileDurable(path.join(inProgress, name), renderTaskText(loaded), { syncDir: false });
   } catch (err) {
     if (toAppError(err).code !== 'conflict') throw err;
     const dest = await quarantine(
@@ -89,7 +89,7 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
     );
   }
   await unlink(taking);
-  await Promise.all([fsyncDir(absOf(ctx, inProgressFolder(ctx.role))), fsyncDir(path.dirname(abs))]);
+  await Promise.all([fsyncDir(inProgress), fsyncDir(path.dirname(abs))]);
   await ctx.audit.record({
     action_type: 'task.claim',
     target: claimedRel,
@@ -112,13 +112,12 @@ export async function claimCandidates(ctx: VaultContext, type?: string): Promise
   const now = ctx.clock().toISOString();
   const found: Candidate[] = [];
   for (const queue of ctx.policy.claimQueues) {
-    const names = await readdir(absOf(ctx, queue)).catch(() => [] as string[]);
+    const names = await listFiles(ctx, queue);
     for (const name of names) {
-      if (name.startsWith('.') || !name.endsWith('.md')) continue;
       const rel = `${queue}/${name}`;
       let data: Record<string, unknown>;
       try {
-        data = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+        data = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         // Malformed: offer it, so that claiming quarantines it with the reason instead of skipping it forever.
@@ -188,9 +187,10 @@ export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> 
     tempFilesRemoved: 0,
   };
   const folder = inProgressFolder(ctx.role);
-  const dir = absOf(ctx, folder);
+  const dir = await folderAbs(ctx, folder);
   const now = ctx.clock();
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const name of entries.filter((e) => e.isFile()).map((e) => e.name)) {
     const abs = path.join(dir, name);
     if (name.startsWith(TEMP_PREFIX)) {
       const age = now.getTime() - (await stat(abs)).mtimeMs;
@@ -212,7 +212,7 @@ export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> 
 
 async function recoverTake(ctx: VaultContext, abs: string, hiddenName: string, report: RecoveryReport): Promise<void> {
   const name = hiddenName.slice(CLAIMING_PREFIX.length).replace(/^[0-9a-f]{12}-/, '');
-  const claimed = absOf(ctx, `${inProgressFolder(ctx.role)}/${name}`);
+  const claimed = await absOf(ctx, `${inProgressFolder(ctx.role)}/${name}`);
   // Crashed after writing the claimed file: the claim stands, drop the hidden copy.
   const exists = await stat(claimed).then(
     () => true,
@@ -231,7 +231,7 @@ async function recoverTake(ctx: VaultContext, abs: string, hiddenName: string, r
   } catch {
     queue = homeQueueFor(name, ctx.role);
   }
-  if (await putBack(abs, absOf(ctx, `${queue}/${name}`))) report.returnedTakes += 1;
+  if (await putBack(abs, await absOf(ctx, `${queue}/${name}`))) report.returnedTakes += 1;
   else {
     await quarantine(ctx, abs, name, text, `Recovered an interrupted claim, but ${queue}/${name} exists already.`);
     report.failed += 1;
@@ -248,7 +248,7 @@ async function recoverClaimed(
   const name = path.posix.basename(rel);
   // The tail of an interrupted move: the same file already stands at its destination.
   for (const folder of ['Done', 'Failed', ...ctx.policy.claimQueues]) {
-    if (await dropIfSameInode(abs, absOf(ctx, `${folder}/${name}`))) {
+    if (await dropIfSameInode(abs, await absOf(ctx, `${folder}/${name}`))) {
       report.completedMoves += 1;
       return;
     }

@@ -23,9 +23,20 @@ export function resolveIn(ctx: VaultContext, input: unknown, options?: { mustExi
   return resolveVaultPath(ctx.root, input, options);
 }
 
-/** Absolute path of a vault-relative path we built ourselves (never from a caller). */
-export function absOf(ctx: VaultContext, rel: string): string {
-  return path.join(ctx.root, ...rel.split('/'));
+/**
+ * Absolute path of a vault-relative path we built ourselves. Its folder is checked like a caller's path (a
+ * real folder, no symbolic link on the way): a synced commit or a human can plant a link where a vault folder
+ * should be, and every write or read through it would leave the vault.
+ */
+export async function absOf(ctx: VaultContext, rel: string): Promise<string> {
+  const folder = path.posix.dirname(rel);
+  const checked = folder === '.' ? ctx.root : (await resolveVaultPath(ctx.root, folder, { directory: true })).abs;
+  return path.join(checked, path.posix.basename(rel));
+}
+
+/** The checked absolute path of a vault folder (see absOf). */
+export async function folderAbs(ctx: VaultContext, folder: string): Promise<string> {
+  return (await resolveVaultPath(ctx.root, folder, { directory: true })).abs;
 }
 
 export const relFolderOf = (rel: string) => path.posix.dirname(rel);

@@ -44,7 +44,7 @@ export async function writeDraft(
     },
     args.body,
   );
-  await replaceFileDurable(absOf(ctx, rel), text);
+  await replaceFileDurable(await absOf(ctx, rel), text);
   await ctx.audit.record({
     action_type: 'draft.write',
     target: rel,

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { invalidInput } from '../errors.js';
-import { absOf, resolveIn, type VaultContext } from './context.js';
+import { absOf, folderAbs, resolveIn, type VaultContext } from './context.js';
 import { parseTaskText } from './frontmatter.js';
 import { VAULT_FOLDERS } from './layout.js';
 import { validateTask } from './schemas.js';
@@ -19,6 +19,21 @@ export interface TaskSummary {
 
 const MAX_LIST = 1000;
 
+/**
+ * The task files of a vault folder: plain `.md` files only, never hidden ones and never symbolic links
+ * (a link's target could be outside the vault). A missing or linked folder lists as empty.
+ */
+export async function listFiles(ctx: VaultContext, folder: string): Promise<string[]> {
+  let dir: string;
+  try {
+    dir = await folderAbs(ctx, folder);
+  } catch {
+    return [];
+  }
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && !e.name.startsWith('.') && e.name.endsWith('.md')).map((e) => e.name);
+}
+
 /** Lists task files in one folder, or in every vault folder; newest-first is not useful here: oldest first. */
 export async function listTasks(
   ctx: VaultContext,
@@ -33,9 +48,8 @@ export async function listTasks(
   }
   const out: TaskSummary[] = [];
   for (const folder of folders) {
-    const names = (await readdir(absOf(ctx, folder)).catch(() => [] as string[])).sort();
+    const names = (await listFiles(ctx, folder)).sort();
     for (const name of names) {
-      if (name.startsWith('.') || !name.endsWith('.md')) continue;
       const summary = await summarise(ctx, `${folder}/${name}`);
       if (!summary || (args.type !== undefined && summary.type !== args.type)) continue;
       out.push(summary);
@@ -48,7 +62,7 @@ export async function listTasks(
 async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | undefined> {
   let text: string;
   try {
-    text = await readFile(absOf(ctx, rel), 'utf8');
+    text = await readFile(await absOf(ctx, rel), 'utf8');
   } catch {
     return undefined; // moved away while we listed
   }
@@ -102,16 +116,14 @@ export async function vaultStatus(ctx: VaultContext): Promise<VaultStatus> {
   ctx.policy.require('vault.read', 'Reading the vault status');
   const folders: Record<string, number> = {};
   for (const folder of VAULT_FOLDERS) {
-    const names = await readdir(absOf(ctx, folder)).catch(() => [] as string[]);
-    folders[folder] = names.filter((n) => !n.startsWith('.') && n.endsWith('.md')).length;
+    folders[folder] = (await listFiles(ctx, folder)).length;
   }
   const now = ctx.clock().getTime();
   const pending: VaultStatus['pending_approvals'] = [];
-  for (const name of (await readdir(absOf(ctx, 'Pending_Approval')).catch(() => [] as string[])).sort()) {
-    if (name.startsWith('.') || !name.endsWith('.md')) continue;
+  for (const name of (await listFiles(ctx, 'Pending_Approval')).sort()) {
     const rel = `Pending_Approval/${name}`;
     try {
-      const data = parseTaskText(await readFile(absOf(ctx, rel), 'utf8')).data;
+      const data = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
       const created = Date.parse(String(data['created'] ?? ''));
       pending.push({
         path: rel,

@@ -22,8 +22,9 @@ export interface VaultPath {
 
 const MAX_PATH_CHARS = 1024;
 const MAX_SEGMENT_BYTES = 255;
-// Why: control (Cc), format (Cf: bidi overrides, zero-width), private use (Co), unassigned (Cn), separators.
-const FORBIDDEN_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+// Why: control (Cc), format (Cf: bidi overrides, zero-width), private use (Co), unassigned (Cn), lone
+// surrogates (Cs: Node would write U+FFFD, so two names would reach one file), line/paragraph separators.
+const FORBIDDEN_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/u;
 const WINDOWS_FORBIDDEN = /[\\:*?"<>|]/;
 
 export function checkVaultPathText(input: unknown): string {
@@ -66,7 +67,7 @@ export function checkVaultPathText(input: unknown): string {
 export async function resolveVaultPath(
   realRoot: string,
   input: unknown,
-  options: { mustExist?: boolean } = {},
+  options: { mustExist?: boolean; directory?: boolean } = {},
 ): Promise<VaultPath> {
   const rel = checkVaultPathText(input);
   const segments = rel.split('/');

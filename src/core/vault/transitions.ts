@@ -35,8 +35,9 @@ export async function moveToFolder(ctx: VaultContext, abs: string, folder: strin
   const candidates = [fileName, `${stem}.${ctx.clock().toISOString().replace(/[:.]/g, '-')}.md`];
   for (const name of candidates) {
     const rel = `${folder}/${name}`;
+    ctx.policy.requireWritable(rel, `Moving a file to ${folder}/`);
     try {
-      await moveNoClobber(abs, absOf(ctx, rel));
+      await moveNoClobber(abs, await absOf(ctx, rel));
       return rel;
     } catch (err) {
       if (toAppError(err).code !== 'conflict') throw err;
@@ -101,8 +102,9 @@ export async function releaseLoaded(
   });
   await replaceFileDurable(abs, renderTaskText(task), { syncDir: false });
   const dest = `${queue}/${name}`;
+  ctx.policy.requireWritable(dest, 'Releasing a task');
   try {
-    await moveNoClobber(abs, absOf(ctx, dest));
+    await moveNoClobber(abs, await absOf(ctx, dest));
   } catch (err) {
     if (toAppError(err).code !== 'conflict') throw err;
     // A new task of the same name arrived meanwhile: keep both, let a human look.
@@ -222,7 +224,7 @@ export async function quarantine(
 
 /** Marks a claimed task as waiting on a human: no lease, so recovery leaves it alone (DESIGN §3). */
 export async function markAwaitingApproval(ctx: VaultContext, rel: string, approvalRel: string): Promise<void> {
-  const abs = absOf(ctx, rel);
+  const abs = await absOf(ctx, rel);
   const task = parseTaskText(await readFile(abs, 'utf8'));
   setFields(task, { status: 'awaiting_approval', lease_until: undefined, approval: approvalRel });
   await replaceFileDurable(abs, renderTaskText(task));

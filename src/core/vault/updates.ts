@@ -35,7 +35,7 @@ export async function postUpdate(
   const rel = `Updates/${stamp}_${ctx.role}_${slug}_${randomBytes(3).toString('hex')}.md`;
   ctx.policy.requireWritable(rel, 'Posting an update');
   await createFileDurable(
-    absOf(ctx, rel),
+    await absOf(ctx, rel),
     newTaskText(
       {
         type: 'update',
