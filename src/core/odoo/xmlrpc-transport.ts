@@ -77,7 +77,8 @@ export function createXmlRpcTransport(o: XmlRpcOptions): OdooTransport {
             );
           }
           const reason = typeof err.code === 'string' ? err.code : scrub(err.message || 'bad XML-RPC answer');
-          reject(unreachable(target, reason, 'xmlrpc', err));
+          // Why: the package's error carries the request (whose XML body holds the key); keep only a scrubbed copy.
+          reject(unreachable(target, reason, 'xmlrpc', new Error(scrub(err.message))));
         });
       });
     });
