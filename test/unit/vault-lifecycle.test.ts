@@ -201,7 +201,8 @@ test('release counts attempts and sends the task to Failed/ after maxAttempts', 
   assert.equal(queued['status'], 'new');
   assert.equal(queued['last_release_reason'], 'the customer wrote again');
   assert.equal(queued['retry_after'], new Date(T0.getTime() + 60_000).toISOString());
-  for (const k of ['claimed_by', 'claimed_at', 'claimed_from', 'lease_until']) assert.equal(queued[k], undefined, k);
+  // claimed_from stays on purpose: a release cut short by a crash must still know where the task goes back.
+  for (const k of ['claimed_by', 'claimed_at', 'lease_until']) assert.equal(queued[k], undefined, k);
 
   v.at(new Date(T0.getTime() + 2 * MIN));
   const second = await v.vault.claim({});
@@ -540,91 +541,75 @@ test('the audit log is one JSON object per line in Logs/YYYY-MM-DD.cloud.jsonl, 
  * while they are open; node:test still runs them and reports them as failing todos. Remove `todo` with the fix.
  */
 
-test(
-  'BUG: recover duplicates a task whose move to Done/ under a de-duplicated name was cut short',
-  { todo: 'recoverClaimed only looks for a same-inode twin under the plain name (claim.ts recoverClaimed)' },
-  async (t) => {
-    const v = await setup();
-    t.after(v.cleanup);
-    // An older task of the same name is already in Done/, so completing gmail:1 went to Done/EMAIL_1.<stamp>.md;
-    // the crash came between link and unlink.
-    await seedEmailTask(v.root, 'old');
-    await rename(v.abs('Needs_Action/EMAIL_old.md'), v.abs('Done/EMAIL_1.md'));
-    await seedEmailTask(v.root, 1);
-    const a = await v.vault.claim({ path: 'Needs_Action/EMAIL_1.md' });
-    const done = await v.vault.complete(a.path, 'replied');
-    assert.match(done.path, /^Done\/EMAIL_1\..+\.md$/);
-    await link(v.abs(done.path), v.abs(a.path));
-    v.at(new Date(T0.getTime() + 60 * MIN));
-    await v.vault.recover();
-    const census = await takeCensus(v.root);
-    assert.deepEqual(censusProblems(census, ['gmail:1', 'gmail:old']), { duplicated: [], missing: [] });
-  },
-);
+test('BUG: recover duplicates a task whose move to Done/ under a de-duplicated name was cut short', async (t) => {
+  const v = await setup();
+  t.after(v.cleanup);
+  // An older task of the same name is already in Done/, so completing gmail:1 went to Done/EMAIL_1.<stamp>.md;
+  // the crash came between link and unlink.
+  await seedEmailTask(v.root, 'old');
+  await rename(v.abs('Needs_Action/EMAIL_old.md'), v.abs('Done/EMAIL_1.md'));
+  await seedEmailTask(v.root, 1);
+  const a = await v.vault.claim({ path: 'Needs_Action/EMAIL_1.md' });
+  const done = await v.vault.complete(a.path, 'replied');
+  assert.match(done.path, /^Done\/EMAIL_1\..+\.md$/);
+  await link(v.abs(done.path), v.abs(a.path));
+  v.at(new Date(T0.getTime() + 60 * MIN));
+  await v.vault.recover();
+  const census = await takeCensus(v.root);
+  assert.deepEqual(censusProblems(census, ['gmail:1', 'gmail:old']), { duplicated: [], missing: [] });
+});
 
-test(
-  'BUG: recover turns an interrupted put-back (policy_denied) into a second copy in Failed/',
-  { todo: 'recoverTake does not check for a same-inode twin before putBack/quarantine (claim.ts recoverTake)' },
-  async (t) => {
-    const v = await setup();
-    t.after(v.cleanup);
-    const whatsapp = newTaskText(
-      { id: 'wa:1', type: 'whatsapp', created: T0.toISOString(), status: 'new', title: 'Pay the supplier' },
-      'From the WhatsApp watcher.',
-    );
-    await writeFile(v.abs('Needs_Action/WHATSAPP_1.md'), whatsapp);
-    // A cloud claim took it, found the type is not its own, linked it back and died before the unlink.
-    await link(v.abs('Needs_Action/WHATSAPP_1.md'), v.abs('In_Progress/cloud/.claiming-0123456789ab-WHATSAPP_1.md'));
-    await v.vault.recover();
-    const census = await takeCensus(v.root);
-    assert.deepEqual(censusProblems(census, ['wa:1']), { duplicated: [], missing: [] });
-    assert.equal(await v.read('Needs_Action/WHATSAPP_1.md'), whatsapp);
-  },
-);
+test('BUG: recover turns an interrupted put-back (policy_denied) into a second copy in Failed/', async (t) => {
+  const v = await setup();
+  t.after(v.cleanup);
+  const whatsapp = newTaskText(
+    { id: 'wa:1', type: 'whatsapp', created: T0.toISOString(), status: 'new', title: 'Pay the supplier' },
+    'From the WhatsApp watcher.',
+  );
+  await writeFile(v.abs('Needs_Action/WHATSAPP_1.md'), whatsapp);
+  // A cloud claim took it, found the type is not its own, linked it back and died before the unlink.
+  await link(v.abs('Needs_Action/WHATSAPP_1.md'), v.abs('In_Progress/cloud/.claiming-0123456789ab-WHATSAPP_1.md'));
+  await v.vault.recover();
+  const census = await takeCensus(v.root);
+  assert.deepEqual(censusProblems(census, ['wa:1']), { duplicated: [], missing: [] });
+  assert.equal(await v.read('Needs_Action/WHATSAPP_1.md'), whatsapp);
+});
 
-test(
-  'BUG: recover puts a quarantined file whose move to Failed/ was cut short back in the queue as well',
-  { todo: 'recoverTake does not check for a same-inode twin in Failed/ (claim.ts recoverTake)' },
-  async (t) => {
-    const v = await setup();
-    t.after(v.cleanup);
-    const bad = newTaskText(
-      { id: 'x:3', type: 'email', created: T0.toISOString(), subject: 'Hi', status: 'failed', failed_reason: 'from' },
-      'No sender.',
-    );
-    await writeFile(v.abs('Failed/NOFROM.md'), bad);
-    await link(v.abs('Failed/NOFROM.md'), v.abs('In_Progress/cloud/.claiming-0123456789ab-NOFROM.md'));
-    await v.vault.recover();
-    const census = await takeCensus(v.root);
-    assert.deepEqual(censusProblems(census, ['x:3']), { duplicated: [], missing: [] });
-  },
-);
+test('BUG: recover puts a quarantined file whose move to Failed/ was cut short back in the queue as well', async (t) => {
+  const v = await setup();
+  t.after(v.cleanup);
+  const bad = newTaskText(
+    { id: 'x:3', type: 'email', created: T0.toISOString(), subject: 'Hi', status: 'failed', failed_reason: 'from' },
+    'No sender.',
+  );
+  await writeFile(v.abs('Failed/NOFROM.md'), bad);
+  await link(v.abs('Failed/NOFROM.md'), v.abs('In_Progress/cloud/.claiming-0123456789ab-NOFROM.md'));
+  await v.vault.recover();
+  const census = await takeCensus(v.root);
+  assert.deepEqual(censusProblems(census, ['x:3']), { duplicated: [], missing: [] });
+});
 
-test(
-  'BUG: recover run while another process is claiming returns its in-flight takes: tasks end up in two places',
-  { todo: 'recoverClaims treats every .claiming- file as a crashed take, however young (claim.ts recoverTake)' },
-  async (t) => {
-    // Every MCP server start (src/cli/serve.ts) runs recover() while workers may be claiming.
-    const v = await setup();
-    t.after(v.cleanup);
-    const worker = await openTestVault(v.root, 'cloud', { processName: 'worker' });
-    const starting = await openTestVault(v.root, 'cloud', { processName: 'server-start' });
-    const ids: string[] = [];
-    const errors: string[] = [];
-    for (let i = 1; i <= 40; i += 1) {
-      await seedEmailTask(v.root, i);
-      ids.push(`gmail:${i}`);
-      const recoverSoon = async () => {
-        for (let k = 0; k < i % 8; k += 1) await new Promise((r) => setImmediate(r));
-        return starting.recover();
-      };
-      for (const r of await Promise.allSettled([worker.claim({ path: `Needs_Action/EMAIL_${i}.md` }), recoverSoon()]))
-        if (r.status === 'rejected') errors.push((r.reason as Error).message);
-    }
-    const census = await takeCensus(v.root);
-    const problems = censusProblems(census, ids);
-    t.diagnostic(`${problems.duplicated.length} of 40 tasks in two places; ${errors.length} raw errors`);
-    assert.deepEqual(problems, { duplicated: [], missing: [] });
-    assert.deepEqual(errors, []);
-  },
-);
+test('BUG: recover run while another process is claiming returns its in-flight takes: tasks end up in two places', async (t) => {
+  // Every MCP server start (src/cli/serve.ts) runs recover() while workers may be claiming.
+  const v = await setup();
+  t.after(v.cleanup);
+  const worker = await openTestVault(v.root, 'cloud', { processName: 'worker' });
+  const starting = await openTestVault(v.root, 'cloud', { processName: 'server-start' });
+  const ids: string[] = [];
+  const errors: string[] = [];
+  for (let i = 1; i <= 40; i += 1) {
+    await seedEmailTask(v.root, i);
+    ids.push(`gmail:${i}`);
+    const recoverSoon = async () => {
+      for (let k = 0; k < i % 8; k += 1) await new Promise((r) => setImmediate(r));
+      return starting.recover();
+    };
+    for (const r of await Promise.allSettled([worker.claim({ path: `Needs_Action/EMAIL_${i}.md` }), recoverSoon()]))
+      if (r.status === 'rejected') errors.push((r.reason as Error).message);
+  }
+  const census = await takeCensus(v.root);
+  const problems = censusProblems(census, ids);
+  t.diagnostic(`${problems.duplicated.length} of 40 tasks in two places; ${errors.length} raw errors`);
+  assert.deepEqual(problems, { duplicated: [], missing: [] });
+  assert.deepEqual(errors, []);
+});

@@ -5,7 +5,7 @@ import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../e
 import { absOf, folderAbs, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { createFileDurable, fsyncDir } from './durable.js';
 import { parseTaskText, renderTaskText, setFields } from './frontmatter.js';
-import { CLAIMING_PREFIX, homeQueueFor, inProgressFolder, TEMP_PREFIX } from './layout.js';
+import { CLAIMING_PREFIX, homeQueueFor, inProgressFolder, TEMP_PREFIX, VAULT_FOLDERS } from './layout.js';
 import { PRIORITIES, TASK_SCHEMAS } from './schemas.js';
 import { listFiles } from './reading.js';
 import { viewOf, type TaskView } from './task-io.js';
@@ -43,7 +43,7 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
   const claimedRel = `${inProgressFolder(ctx.role)}/${name}`;
   ctx.policy.requireWritable(claimedRel, 'Claiming a task');
   const inProgress = await folderAbs(ctx, inProgressFolder(ctx.role));
-  const taking = path.join(inProgress, `${CLAIMING_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
+  const taking = path.join(inProgress, takeName(name, ctx.clock()));
   try {
     await rename(abs, taking);
   } catch (err) {
@@ -171,11 +171,13 @@ export interface RecoveryReport {
   tempFilesRemoved: number;
 }
 
-const TEMP_MAX_AGE_MS = 60_000;
+/** Files younger than this may belong to a live operation of another process: recovery leaves them alone. */
+const IN_FLIGHT_MS = 60_000;
 
 /**
- * Puts this role's In_Progress/ back in order after a crash or a lapsed lease. Safe to run at any time:
- * it only touches this role's folder and files whose lease has ended.
+ * Puts this role's In_Progress/ in order after a crash or a lapsed lease. Safe to run at any time, also while
+ * other processes claim: it only touches this role's folder, and leaves alone anything younger than a minute
+ * (a take, a rewrite or a move that a live process is in the middle of).
  */
 export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> {
   const report: RecoveryReport = {
@@ -189,29 +191,94 @@ export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> 
   const folder = inProgressFolder(ctx.role);
   const dir = await folderAbs(ctx, folder);
   const now = ctx.clock();
+  report.tempFilesRemoved = await sweepTempFiles(ctx, now);
   const entries = await readdir(dir, { withFileTypes: true });
   for (const name of entries.filter((e) => e.isFile()).map((e) => e.name)) {
     const abs = path.join(dir, name);
-    if (name.startsWith(TEMP_PREFIX)) {
-      const age = now.getTime() - (await stat(abs)).mtimeMs;
-      if (age > TEMP_MAX_AGE_MS) {
-        await unlink(abs);
-        report.tempFilesRemoved += 1;
-      }
-      continue;
+    try {
+      if (name.startsWith(CLAIMING_PREFIX)) await recoverTake(ctx, abs, name, now, report);
+      else if (!name.startsWith('.') && name.endsWith('.md'))
+        await recoverClaimed(ctx, `${folder}/${name}`, abs, now, report);
+    } catch (err) {
+      // Gone meanwhile: another process finished it. Anything else is a real problem.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && toAppError(err).code !== 'not_found') throw err;
     }
-    if (name.startsWith(CLAIMING_PREFIX)) {
-      await recoverTake(ctx, abs, name, report);
-      continue;
-    }
-    if (name.startsWith('.') || !name.endsWith('.md')) continue;
-    await recoverClaimed(ctx, `${folder}/${name}`, abs, now, report);
   }
   return report;
 }
 
-async function recoverTake(ctx: VaultContext, abs: string, hiddenName: string, report: RecoveryReport): Promise<void> {
-  const name = hiddenName.slice(CLAIMING_PREFIX.length).replace(/^[0-9a-f]{12}-/, '');
+/** Removes temp files of durable writes cut short by a crash, in every folder this role writes. */
+async function sweepTempFiles(ctx: VaultContext, now: Date): Promise<number> {
+  let removed = 0;
+  for (const folder of VAULT_FOLDERS) {
+    if (!ctx.policy.canWrite(`${folder}/x.md`)) continue;
+    let dir: string;
+    try {
+      dir = await folderAbs(ctx, folder);
+    } catch {
+      continue;
+    }
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isFile() || !entry.name.startsWith(TEMP_PREFIX)) continue;
+      const abs = path.join(dir, entry.name);
+      const stats = await stat(abs).catch(() => undefined);
+      if (stats && now.getTime() - stats.mtimeMs > IN_FLIGHT_MS) {
+        await unlink(abs).catch(() => undefined);
+        removed += 1;
+      }
+    }
+  }
+  return removed;
+}
+
+/** The hidden name of a take: `.claiming-<time base36>-<12 hex>-<name>`, so recovery can tell its age. */
+export function takeName(name: string, now: Date): string {
+  return `${CLAIMING_PREFIX}${now.getTime().toString(36)}-${randomBytes(6).toString('hex')}-${name}`;
+}
+
+function parseTakeName(hiddenName: string): { name: string; takenAt: number } {
+  const match = /^([0-9a-z]+)-[0-9a-f]{12}-(.+)$/.exec(hiddenName.slice(CLAIMING_PREFIX.length));
+  // Without a time (an older name): treat it as old, and strip its random part.
+  if (!match) return { name: hiddenName.slice(CLAIMING_PREFIX.length).replace(/^[0-9a-f]{12}-/, ''), takenAt: 0 };
+  return { name: match[2] as string, takenAt: parseInt(match[1] as string, 36) };
+}
+
+/**
+ * True when `abs` has another name among `folders` (the same inode): the tail of a link-then-unlink move cut
+ * short. Looks for the plain name and for the renamed `<stem>.<stamp>.md` a move into Done/ may choose.
+ */
+async function dropIfMovedAlready(
+  ctx: VaultContext,
+  abs: string,
+  name: string,
+  folders: readonly string[],
+): Promise<boolean> {
+  const stats = await stat(abs);
+  if (stats.nlink < 2) return false;
+  const stem = name.replace(/\.md$/i, '');
+  for (const folder of folders) {
+    for (const candidate of await listFiles(ctx, folder)) {
+      if (candidate !== name && !candidate.startsWith(`${stem}.`)) continue;
+      if (await dropIfSameInode(abs, await absOf(ctx, `${folder}/${candidate}`))) return true;
+    }
+  }
+  return false;
+}
+
+async function recoverTake(
+  ctx: VaultContext,
+  abs: string,
+  hiddenName: string,
+  now: Date,
+  report: RecoveryReport,
+): Promise<void> {
+  const { name, takenAt } = parseTakeName(hiddenName);
+  if (now.getTime() - takenAt < IN_FLIGHT_MS) return; // a live claim in progress
+  // An interrupted put-back or quarantine: the file already stands at its destination.
+  if (await dropIfMovedAlready(ctx, abs, name, ['Failed', ...ctx.policy.claimQueues])) {
+    report.completedMoves += 1;
+    return;
+  }
   const claimed = await absOf(ctx, `${inProgressFolder(ctx.role)}/${name}`);
   // Crashed after writing the claimed file: the claim stands, drop the hidden copy.
   const exists = await stat(claimed).then(
@@ -246,12 +313,10 @@ async function recoverClaimed(
   report: RecoveryReport,
 ): Promise<void> {
   const name = path.posix.basename(rel);
-  // The tail of an interrupted move: the same file already stands at its destination.
-  for (const folder of ['Done', 'Failed', ...ctx.policy.claimQueues]) {
-    if (await dropIfSameInode(abs, await absOf(ctx, `${folder}/${name}`))) {
-      report.completedMoves += 1;
-      return;
-    }
+  if (now.getTime() - (await stat(abs)).mtimeMs < IN_FLIGHT_MS) return; // just written: a live operation
+  if (await dropIfMovedAlready(ctx, abs, name, ['Done', 'Failed', ...ctx.policy.claimQueues])) {
+    report.completedMoves += 1;
+    return;
   }
   const text = await readFile(abs, 'utf8');
   let task;

@@ -92,7 +92,7 @@ export async function releaseLoaded(
     claimed_by: undefined,
     claimed_at: undefined,
     lease_until: undefined,
-    claimed_from: undefined,
+    // claimed_from stays: a release cut short by a crash must still know where the task goes back to.
     attempts,
     last_release_reason: reason,
     ...options.fields,
