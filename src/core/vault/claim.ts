@@ -313,10 +313,16 @@ async function recoverClaimed(
   report: RecoveryReport,
 ): Promise<void> {
   const name = path.posix.basename(rel);
-  if (now.getTime() - (await stat(abs)).mtimeMs < IN_FLIGHT_MS) return; // just written: a live operation
-  if (await dropIfMovedAlready(ctx, abs, name, ['Done', 'Failed', ...ctx.policy.claimQueues])) {
-    report.completedMoves += 1;
-    return;
+  const stats = await stat(abs);
+  // Just rewritten or linked: maybe a live complete, fail or release in another process. Its lease does not
+  // protect it (the lease is for the work, not for the move), so leave it for a minute.
+  const young = now.getTime() - stats.mtimeMs < IN_FLIGHT_MS;
+  if (stats.nlink > 1) {
+    if (young) return;
+    if (await dropIfMovedAlready(ctx, abs, name, ['Done', 'Failed', ...ctx.policy.claimQueues])) {
+      report.completedMoves += 1;
+      return;
+    }
   }
   const text = await readFile(abs, 'utf8');
   let task;
@@ -329,6 +335,7 @@ async function recoverClaimed(
   }
   const status = task.data['status'];
   if (status === 'awaiting_approval') return;
+  if (young && (status === 'done' || status === 'failed' || status === 'new')) return;
   // A move that was decided (status rewritten) but cut short: finish it.
   if (status === 'done') {
     await completeLoaded(ctx, rel, abs, task, String(task.data['outcome'] ?? 'done'));
