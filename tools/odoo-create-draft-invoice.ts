@@ -8,7 +8,7 @@ export default defineTool({
   name: 'odoo_create_draft_invoice',
   title: 'Create a draft invoice',
   description:
-    'Creates a DRAFT customer invoice in Odoo (never posted) and writes the approval request to post it (Pending_Approval/ODOO_POST_INVOICE_*.md). Partner by id, or by name (and email): created if missing. Idempotent: the same task (or the same request) never makes a second invoice.',
+    'Creates a DRAFT customer invoice in Odoo (never posted) and writes the approval request to post it (Pending_Approval/ODOO_POST_INVOICE_*.md). Partner by id, or by name (and email): created if missing. Idempotent: the same task never makes a second invoice; without a task, the same request on the same day (or with the same invoice_date) returns the first one.',
   requires: ['odoo.draft_invoice', 'approval.request'],
   needs: ['odoo'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

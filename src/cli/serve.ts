@@ -3,7 +3,7 @@ import { ALL_TOOLS } from '../../tools/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
-import { serveHttp, type RunningHttpServer } from '../mcp/http.js';
+import type { RunningHttpServer } from '../mcp/http.js';
 import { serveStdio } from '../mcp/stdio.js';
 import { toolDepsFromConfig } from './context.js';
 
@@ -39,6 +39,8 @@ export async function serveHttpCommand(
   const { vault } = deps;
   await vault.recover();
   await vault.audit.prune();
+  // Why a dynamic import: the HTTP transport pulls in modules stdio never needs (measured ~55 ms of startup).
+  const { serveHttp } = await import('../mcp/http.js');
   const server = await serveHttp(deps, ALL_TOOLS, {
     host: options.host ?? config.mcp.host,
     port: options.port ?? config.mcp.port,

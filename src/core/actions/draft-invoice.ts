@@ -44,9 +44,15 @@ export async function draftInvoiceWithApproval(
   ctx.policy.require('odoo.draft_invoice', 'Creating a draft invoice');
   ctx.policy.require('approval.request', 'Requesting approval to post an invoice');
   if (req.lines.length === 0) throw invalidInput('An invoice needs at least one line.');
+  // Without a task the key is the request itself, plus today's date when it names no invoice date: a retry
+  // the same day finds the same invoice, next month's identical invoice is a new one.
+  const day = req.invoice_date ?? ctx.clock().toISOString().slice(0, 10);
   const origin = req.task
     ? req.task.id
-    : `mcp:${createHash('sha256').update(canonicalJson(req)).digest('hex').slice(0, 20)}`;
+    : `mcp:${createHash('sha256')
+        .update(canonicalJson({ ...req, day }))
+        .digest('hex')
+        .slice(0, 20)}`;
   const { partner } = await odoo.findOrCreatePartner(req.partner);
   const { invoice, created } = await odoo.createDraftInvoice({
     partnerId: partner.id,

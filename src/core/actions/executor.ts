@@ -33,7 +33,12 @@ export interface ExecutionOutcome {
  */
 export async function executeApproved(deps: ExecutorDeps, input: string): Promise<ExecutionOutcome> {
   const { ctx } = deps;
-  ctx.policy.require('approval.execute', 'Executing an approval');
+  if (!ctx.policy.has('approval.execute')) {
+    // Every approval decision is audited, a refusal by role too; the file is left where it is.
+    const reason = `The ${ctx.role} role may not execute approvals${ctx.policy.draftOnly ? ' (draft-only is on)' : ''}.`;
+    await ctx.audit.record({ action_type: 'execute.refused', target: String(input), result: 'denied', error: reason });
+    ctx.policy.require('approval.execute', 'Executing an approval');
+  }
   const { rel } = await resolveIn(ctx, input);
   if (relFolderOf(rel) !== 'Approved')
     throw invalidInput(`"${rel}" is not in Approved/; the owner approves by moving the file there.`);
