@@ -7,7 +7,6 @@ import { ExecutionLedger } from '../core/actions/ledger.js';
 import { postInvoiceHandler, registerPaymentHandler } from '../core/actions/odoo-actions.js';
 import { AppError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
-import { createOdooClient } from '../core/odoo/index.js';
 import type { OdooClient } from '../core/odoo/types.js';
 import { loadPolicy, type Policy } from '../core/policy/policy.js';
 import type { Role } from '../core/roles.js';
@@ -33,9 +32,11 @@ export async function openVaultFromConfig(
 }
 
 /** The Odoo client, when ODOO_URL is set; guarded by the role's policy and the draft-only wall. */
-export function odooFromConfig(config: Config, policy: Policy, logger: Logger): OdooClient | undefined {
+export async function odooFromConfig(config: Config, policy: Policy, logger: Logger): Promise<OdooClient | undefined> {
   const o = config.odoo;
   if (o.url === undefined) return undefined;
+  // Why a dynamic import: most processes never talk to Odoo; its transports (xmlrpc) cost start-up time.
+  const { createOdooClient } = await import('../core/odoo/index.js');
   return createOdooClient({
     url: o.url,
     db: o.db ?? '',
@@ -82,6 +83,6 @@ export async function toolDepsFromConfig(
   options: { role?: Role } = {},
 ): Promise<ToolDeps> {
   const { vault, logger } = await openVaultFromConfig(config, processName, options);
-  const odoo = odooFromConfig(config, vault.policy, logger);
+  const odoo = await odooFromConfig(config, vault.policy, logger);
   return { vault, logger, odoo, executor: executorFor(vault, config, odoo) };
 }

@@ -3,7 +3,6 @@ import type { Config } from '../../config.js';
 import { ownerDecides } from '../../core/actions/owner-decision.js';
 import { writeHeartbeat } from '../../daemons/heartbeat.js';
 import { runEvery, stopSignal } from '../../daemons/loop.js';
-import { startLocalExecutor } from '../../daemons/workers/local-executor.js';
 import { AppError } from '../../core/errors.js';
 import { executorFor, odooFromConfig, openVaultFromConfig } from '../context.js';
 import { say } from '../print.js';
@@ -16,12 +15,14 @@ export function registerExecutorCommands(program: Command, config: () => Config,
     .action(async (opts: { once?: boolean }) => {
       const cfg = config();
       const { vault, logger } = await openVaultFromConfig(cfg, 'local-executor');
-      const executor = executorFor(vault, cfg, odooFromConfig(cfg, vault.policy, logger));
+      const executor = executorFor(vault, cfg, await odooFromConfig(cfg, vault.policy, logger));
       if (!executor)
         throw new AppError(
           'policy_denied',
           `The ${vault.role} role may not execute approvals; run the executor on the local machine (AGENT_ROLE=local).`,
         );
+      // Loaded here: chokidar is only needed by this command.
+      const { startLocalExecutor } = await import('../../daemons/workers/local-executor.js');
       const running = startLocalExecutor(executor, { logger });
       await running.ready;
       if (opts.once) return running.close();

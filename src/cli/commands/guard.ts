@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
-import { formatGuardReport } from '../../core/guard/index.js';
-import { runGuard } from '../../daemons/guard-run.js';
 import { openVaultFromConfig } from '../context.js';
 import { say, warn } from '../print.js';
 
@@ -12,6 +10,8 @@ export function registerGuardCommand(program: Command, config: () => Config): vo
     .description('scan the vault (or a path) for secrets by name and content; exit 1 on a hit')
     .action(async (target?: string) => {
       const cfg = config();
+      const { formatGuardReport } = await import('../../core/guard/index.js');
+      const { runGuard } = await import('../../daemons/guard-run.js');
       const vault = cfg.role ? (await openVaultFromConfig(cfg, 'guard')).vault : undefined;
       const { report, alert } = await runGuard({ target: target ?? cfg.vaultPath, stateDir: cfg.stateDir, vault });
       const text = formatGuardReport(report);

@@ -1,10 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Config } from '../../config.js';
-import { OdooHealthMonitor, checkOdooHealth } from '../../daemons/odoo-health.js';
 import { writeHeartbeat } from '../../daemons/heartbeat.js';
 import { runEvery, stopSignal } from '../../daemons/loop.js';
-import { runOdooWorkerOnce } from '../../daemons/workers/odoo-worker.js';
-import { formatOdooSandboxInfo, runOdooSandboxCommand } from '../../sandbox/odoo/index.js';
 import { odooFromConfig, openVaultFromConfig, requireOdoo } from '../context.js';
 import { say, warn } from '../print.js';
 
@@ -17,6 +14,8 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
     .addOption(new Option('--port <n>', 'port (default: any free port)').argParser(Number))
     .option('--state <file>', 'keep its database in this JSON file')
     .action(async (opts: { port?: number; state?: string }) => {
+      // Dynamic imports here and below: each command loads only what it runs (start-up time of every process).
+      const { formatOdooSandboxInfo, runOdooSandboxCommand } = await import('../../sandbox/odoo/index.js');
       const info = await runOdooSandboxCommand({ port: opts.port ?? 0, stateFile: opts.state });
       say('Odoo stand-in running. Use it with:');
       say(formatOdooSandboxInfo(info));
@@ -31,8 +30,9 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
     .addOption(new Option('--interval <s>', 'seconds between passes').default(15).argParser(seconds))
     .action(async (opts: { once?: boolean; interval: number }) => {
       const cfg = config();
+      const { runOdooWorkerOnce } = await import('../../daemons/workers/odoo-worker.js');
       const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-mcp');
-      const odoo = requireOdoo(odooFromConfig(cfg, vault.policy, logger));
+      const odoo = requireOdoo(await odooFromConfig(cfg, vault.policy, logger));
       const pass = async () => {
         const report = await runOdooWorkerOnce(vault, odoo);
         await writeHeartbeat(cfg.stateDir, {
@@ -57,19 +57,20 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
     .addOption(new Option('--failures <n>', 'failed checks in a row before an alert').default(3).argParser(Number))
     .action(async (opts: { watch?: boolean; interval: number; failures: number }) => {
       const cfg = config();
+      const { OdooHealthMonitor, checkOdooHealth } = await import('../../daemons/odoo-health.js');
       if (!opts.watch) {
         // One-shot use needs no role: it only reads /web/health (e.g. from a cron job or the setup script).
         const { loadPolicy } = await import('../../core/policy/policy.js');
         const { silentLogger } = await import('../../core/log.js');
         const policy = await loadPolicy(cfg.role ?? 'cloud', { dir: cfg.policyDir, draftOnly: true });
-        const result = await checkOdooHealth(requireOdoo(odooFromConfig(cfg, policy, silentLogger())));
+        const result = await checkOdooHealth(requireOdoo(await odooFromConfig(cfg, policy, silentLogger())));
         (result.ok ? say : warn)(result.detail);
         process.exitCode = result.ok ? 0 : 1;
         return;
       }
       const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-health');
       const monitor = new OdooHealthMonitor({
-        odoo: requireOdoo(odooFromConfig(cfg, vault.policy, logger)),
+        odoo: requireOdoo(await odooFromConfig(cfg, vault.policy, logger)),
         vault,
         stateDir: cfg.stateDir,
         logger,
