@@ -7,6 +7,7 @@ import { openVaultFromConfig } from './cli/context.js';
 import { say, warn } from './cli/print.js';
 import { serveHttpCommand, serveStdioCommand } from './cli/serve.js';
 import { upCommand } from './cli/up.js';
+import { registerDraftCommands } from './cli/commands/draft.js';
 import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
@@ -81,6 +82,7 @@ const worker = program.command('worker').description('long-running workers (PM2 
 const sandbox = program.command('sandbox').description('run a local stand-in of an external service');
 registerOdooCommands(program, config, worker, sandbox);
 registerExecutorCommands(program, config, worker);
+registerDraftCommands(config, worker);
 registerGuardCommand(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {

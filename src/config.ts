@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   ODOO_API_KEY: z.string().min(1).optional(),
   ODOO_PROTOCOL: z.enum(['json2', 'xmlrpc', 'auto']).optional(),
   ODOO_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  DRAFT_COMMAND: z.string().min(1).optional(),
+  DRAFT_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
 });
 
 export interface Config {
@@ -43,6 +45,8 @@ export interface Config {
   logLevel: string;
   mcp: { authToken: string | undefined; host: string; port: number; allowedOrigins: string[] };
   claim: { leaseMinutes: number; maxAttempts: number };
+  /** The cloud draft worker's drafting command (an AI agent's command line); none → a plain template. */
+  drafting: { command: string | undefined; timeoutMs: number };
   odoo: {
     url: string | undefined;
     db: string | undefined;
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
         .filter(Boolean),
     },
     claim: { leaseMinutes: e.CLAIM_LEASE_MINUTES ?? 30, maxAttempts: e.CLAIM_MAX_ATTEMPTS ?? 3 },
+    drafting: { command: e.DRAFT_COMMAND, timeoutMs: (e.DRAFT_TIMEOUT_SECONDS ?? 120) * 1000 },
     odoo: {
       url: e.ODOO_URL,
       db: e.ODOO_DB,

@@ -7,7 +7,7 @@ export default defineTool({
   name: 'request_approval',
   title: 'Request approval',
   description:
-    'Asks the owner to approve an action: writes Pending_Approval/<PREFIX>_<task>.md and marks the task awaiting approval. Actions and their params: send_email {to, subject, cc?, thread_id?, in_reply_to?}; post_invoice {invoice_id, amount, currency, partner?}; register_payment {invoice_id, amount, currency, payment_date?, recipient?}; publish_reply {platform: x|facebook|instagram, target_id, recipient?}. Only the owner, on the local machine, can approve.',
+    'Asks the owner to approve an action: writes Pending_Approval/<PREFIX>_<task>.md and marks the task awaiting approval. Actions and their params: send_email {to, subject, cc?, thread_id?, in_reply_to?}; post_invoice {invoice_id, amount, currency, partner?}; register_payment {invoice_id, amount, currency, payment_date?, recipient?}; publish_reply {platform: x|facebook|messenger|instagram, target_id, recipient?}. Only the owner, on the local machine, can approve.',
   requires: ['approval.request'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: {

@@ -43,7 +43,7 @@ export const APPROVAL_ACTIONS = {
     prefix: 'SOCIAL_REPLY',
     executes: 'social.reply',
     params: z.strictObject({
-      platform: z.enum(['x', 'facebook', 'instagram']),
+      platform: z.enum(['x', 'facebook', 'messenger', 'instagram']),
       target_id: z.string().min(1),
       recipient: z.string().optional(),
     }),

@@ -108,7 +108,8 @@ interface Candidate {
 const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i + 1]));
 
 /** Lists the claimable tasks of this role, best first: priority, then oldest `created`, then name. */
-export async function claimCandidates(ctx: VaultContext, type?: string): Promise<Candidate[]> {
+export async function claimCandidates(ctx: VaultContext, type?: string | readonly string[]): Promise<Candidate[]> {
+  const wanted = type === undefined ? undefined : new Set(typeof type === 'string' ? [type] : type);
   const now = ctx.clock().toISOString();
   const found: Candidate[] = [];
   for (const queue of ctx.policy.claimQueues) {
@@ -127,10 +128,10 @@ export async function claimCandidates(ctx: VaultContext, type?: string): Promise
       const taskType = typeof data['type'] === 'string' ? data['type'] : '';
       if (!(taskType in TASK_SCHEMAS)) {
         // Unknown type: offer it (when not filtering) so that claiming quarantines it with the reason.
-        if (type === undefined) found.push({ rel, priority: 0, created: '' });
+        if (wanted === undefined) found.push({ rel, priority: 0, created: '' });
         continue;
       }
-      if (type !== undefined && taskType !== type) continue;
+      if (wanted !== undefined && !wanted.has(taskType)) continue;
       if (!ctx.policy.canClaim(taskType, queue)) continue;
       if (typeof data['retry_after'] === 'string' && data['retry_after'] > now) continue;
       found.push({
@@ -146,7 +147,10 @@ export async function claimCandidates(ctx: VaultContext, type?: string): Promise
 }
 
 /** Claims `path`, or else the best claimable task (of `type`, if given). */
-export async function claimTask(ctx: VaultContext, args: { path?: string; type?: string }): Promise<ClaimResult> {
+export async function claimTask(
+  ctx: VaultContext,
+  args: { path?: string; type?: string | readonly string[] },
+): Promise<ClaimResult> {
   if (args.path !== undefined) return claimPath(ctx, args.path);
   ctx.policy.require('vault.claim', 'Claiming a task');
   for (const candidate of await claimCandidates(ctx, args.type)) {
@@ -159,7 +163,9 @@ export async function claimTask(ctx: VaultContext, args: { path?: string; type?:
       throw err;
     }
   }
-  throw notFound(`No claimable ${args.type ? `"${args.type}" ` : ''}task is waiting for ${ctx.role}; try again later.`);
+  throw notFound(
+    `No claimable ${args.type ? `"${String(args.type)}" ` : ''}task is waiting for ${ctx.role}; try again later.`,
+  );
 }
 
 export interface RecoveryReport {

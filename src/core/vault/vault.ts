@@ -81,7 +81,7 @@ export class Vault {
   status() {
     return vaultStatus(this.ctx);
   }
-  claim(args: { path?: string; type?: string } = {}) {
+  claim(args: { path?: string; type?: string | readonly string[] } = {}) {
     return claimTask(this.ctx, args);
   }
   release(path: string, reason: string, options?: ReleaseOptions) {
