@@ -11,6 +11,7 @@ import { registerDraftCommands } from './cli/commands/draft.js';
 import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
+import { registerWatchdogCommand } from './cli/commands/watchdog.js';
 
 /**
  * The `ai-employee` command: parses argv, builds the config, calls one entry. Errors end as one line on
@@ -66,17 +67,12 @@ program
 
 program
   .command('status')
-  .description('queue depths per folder and pending approvals')
+  .description('one screen: queues, pending approvals, daemons, last sync and guard, Odoo, and a verdict')
   .option('--json', 'print JSON')
-  .action(async (opts: { json?: boolean }) => {
-    const { vault } = await openVaultFromConfig(config(), 'status');
-    const status = await vault.status();
-    if (opts.json) return say(JSON.stringify(status, null, 2));
-    say(`role ${status.role}${status.draft_only ? ' (draft-only)' : ''}`);
-    for (const [folder, count] of Object.entries(status.folders)) say(`  ${folder.padEnd(20)} ${count}`);
-    say(`pending approvals: ${status.pending_approvals.length}`);
-    for (const p of status.pending_approvals) say(`  ${p.path}  ${p.action ?? '?'}  ${p.age_minutes} min old`);
-  });
+  .option('--check', 'also check Odoo live (ODOO_URL), with a short timeout')
+  .action(async (opts: { json?: boolean; check?: boolean }) =>
+    (await import('./cli/commands/status.js')).statusCommand(config(), opts),
+  );
 
 const worker = program.command('worker').description('long-running workers (PM2 apps)');
 const sandbox = program.command('sandbox').description('run a local stand-in of an external service');
@@ -84,6 +80,7 @@ registerOdooCommands(program, config, worker, sandbox);
 registerExecutorCommands(program, config, worker);
 registerDraftCommands(config, worker);
 registerGuardCommand(program, config);
+registerWatchdogCommand(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {

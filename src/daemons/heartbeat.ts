@@ -20,11 +20,17 @@ export function heartbeatDir(stateDir: string): string {
 export async function writeHeartbeat(stateDir: string, beat: Omit<Heartbeat, 'pid'>): Promise<void> {
   const dir = heartbeatDir(stateDir);
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${beat.name}.json`);
-  // Why temp + rename: a reader must never see half a file. No fsync: a lost heartbeat is harmless.
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ ...beat, pid: process.pid }));
-  await rename(temp, file);
+  // Under PM2 (which sets `name` and `pm_id` in the app's environment) the beat is also filed under the app's
+  // name, so the watchdog finds it whatever the daemon calls itself.
+  const pm2Name = process.env['pm_id'] !== undefined ? process.env['name'] : undefined;
+  const names = pm2Name && pm2Name !== beat.name ? [beat.name, pm2Name] : [beat.name];
+  for (const name of names) {
+    const file = path.join(dir, `${name}.json`);
+    // Why temp + rename: a reader must never see half a file. No fsync: a lost heartbeat is harmless.
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify({ ...beat, name, pid: process.pid }));
+    await rename(temp, file);
+  }
 }
 
 export async function readHeartbeats(stateDir: string): Promise<Heartbeat[]> {
