@@ -1,0 +1,72 @@
+/**
+ * What `ai-employee status --json` prints (snake_case, like the vault's own status). Scripts rely on this
+ * shape: add fields, never rename or remove one.
+ */
+export type Verdict = 'ok' | 'warn' | 'fail';
+
+export interface PendingApprovalStatus {
+  path: string;
+  action?: string;
+  /** Minutes since `created`; null when the file has no readable `created`. */
+  age_minutes: number | null;
+  expires?: string;
+  expired: boolean;
+}
+
+export type DaemonState = 'ok' | 'failing' | 'stale' | 'missing';
+
+export interface DaemonStatus {
+  name: string;
+  /** ok: fresh heartbeat that says ok; failing: fresh but its last cycle reported a problem (or PM2 says
+   *  errored/stopped); stale: no heartbeat for longer than stale_after_seconds; missing: PM2 runs it but it never beat. */
+  state: DaemonState;
+  pid?: number;
+  last_beat?: string;
+  age_seconds: number | null;
+  stale_after_seconds: number;
+  ok: boolean | null;
+  pm2?: { status: string; restarts: number; uptime_seconds: number | null };
+}
+
+export interface LastRunStatus {
+  at: string;
+  ok: boolean;
+  age_seconds: number;
+  /** What the owner should do, when it failed. */
+  action?: string;
+}
+
+export interface SyncStatus extends LastRunStatus {
+  message?: string;
+}
+
+export interface GuardStatus extends LastRunStatus {
+  hits: number;
+}
+
+export interface OdooStatus {
+  /** From the health monitor's state file (`<state>/odoo-health.json`), when it has run on this machine. */
+  monitor?: { failures: number; alerted: boolean; last_ok?: string; last_error?: string };
+  /** From `status --check` with ODOO_URL set: one live health check with a short timeout. */
+  live?: { ok: boolean; detail: string };
+  action?: string;
+}
+
+export interface StatusReport {
+  generated_at: string;
+  vault: string;
+  state_dir: string;
+  /** null when AGENT_ROLE is unset: status then reads the vault through the least-privileged policy. */
+  role: 'cloud' | 'local' | null;
+  draft_only: boolean;
+  verdict: Verdict;
+  /** Why the verdict is not ok, one short sentence each (empty when ok). */
+  reasons: string[];
+  folders: Record<string, number>;
+  pending_approvals: PendingApprovalStatus[];
+  daemons: DaemonStatus[];
+  pm2: { reachable: boolean; home: string; error?: string };
+  sync: SyncStatus | null;
+  guard: GuardStatus | null;
+  odoo: OdooStatus | null;
+}
