@@ -1,0 +1,31 @@
+import { CLAIMING_PREFIX, DASHBOARD_FILE, HANDBOOK_FILE, TEMP_PREFIX, VAULT_FOLDERS } from '../vault/layout.js';
+
+/**
+ * Which paths of the vault's work tree are "vault state" (DESIGN §6): the protocol folders and the two
+ * human files. Only these are ever committed by the sync, and only these are ever taken from a pull.
+ * Everything else in the work tree (Obsidian's settings, a stray download, the vault's .gitignore) stays
+ * on its machine: the sync neither commits it nor lets a peer change it.
+ */
+const STATE_TOP_FOLDERS: ReadonlySet<string> = new Set(VAULT_FOLDERS.map((f) => f.split('/')[0] as string));
+const STATE_FILES: ReadonlySet<string> = new Set([DASHBOARD_FILE, HANDBOOK_FILE]);
+
+export function isStatePath(rel: string): boolean {
+  if (rel === '' || rel.startsWith('/') || rel.includes('\\')) return false;
+  const segments = rel.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) return false;
+  // Why: temp files of durable writes and takes in flight are half-done operations, never state.
+  const name = segments[segments.length - 1] as string;
+  if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIMING_PREFIX)) return false;
+  if (segments.length === 1) return STATE_FILES.has(rel);
+  return STATE_TOP_FOLDERS.has(segments[0] as string);
+}
+
+/** The queues a task is claimed from: a file deleted here by both sides was claimed (moved) by both. */
+export function isQueuePath(rel: string): boolean {
+  const segments = rel.split('/');
+  if (segments[0] !== 'Needs_Action' || !rel.endsWith('.md')) return false;
+  return segments.length === 2 || (segments.length === 3 && (segments[1] === 'cloud' || segments[1] === 'local'));
+}
+
+export const baseName = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+export const stemOfName = (name: string) => name.replace(/\.md$/i, '');

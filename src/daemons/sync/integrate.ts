@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SimpleGit } from 'simple-git';
+import { AppError } from '../../core/errors.js';
+import type { Role } from '../../core/roles.js';
+import { parseRawDiff, type BlobRef, type PathChange } from '../../core/sync/changes.js';
+import { conflictFile } from '../../core/sync/conflict-file.js';
+import { planIntegration, type IntegrationPlan } from '../../core/sync/plan.js';
+import { gitFor } from './git.js';
+import { withPaths } from './worktree.js';
+
+export const REMOTE_REF = 'refs/remotes/origin/main';
+export const BRANCH_REF = 'refs/heads/main';
+
+export interface RefusedCommit {
+  commit: string;
+  author: string;
+  subject: string;
+  paths: string[];
+}
+
+export interface IntegrationOutcome {
+  plan: IntegrationPlan;
+  refusedCommits: RefusedCommit[];
+  conflictFiles: string[];
+  head: string;
+  pushed: boolean;
+}
+
+export interface IntegrateDeps {
+  git: SimpleGit;
+  root: string;
+  gitDir: string;
+  role: Role;
+  accepts: (rel: string) => boolean;
+  now: () => Date;
+}
+
+export const revOf = async (git: SimpleGit, ref: string): Promise<string | undefined> =>
+  (await git.raw(['rev-parse', '-q', '--verify', `${ref}^{commit}`]).catch(() => '')).trim() || undefined;
+
+export async function fetchRemote(git: SimpleGit): Promise<string | undefined> {
+  try {
+    await git.raw(['fetch', '--no-tags', '--quiet', 'origin', `+${BRANCH_REF}:${REMOTE_REF}`]);
+  } catch (err) {
+    const text = String((err as Error).message);
+    // An empty remote has no main yet: the first push creates it.
+    if (!/couldn't find remote ref|could not find remote ref/i.test(text)) throw upstream('fetch from', text);
+  }
+  return revOf(git, REMOTE_REF);
+}
+
+function upstream(what: string, text: string): AppError {
+  const line = text.split('\n').find((l) => /fatal|error|rejected|denied/i.test(l)) ?? text.split('\n')[0] ?? '';
+  return new AppError(
+    'upstream',
+    `Could not ${what} the vault remote (${line.trim().slice(0, 200)}). Check the network and the credentials for VAULT_REMOTE (ssh key or credential helper in the environment); the sync retries on its own.`,
+    { kind: 'remote' },
+  );
+}
+
+const diff = async (git: SimpleGit, a: string, b: string) =>
+  parseRawDiff(await git.raw(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', a, b]));
+
+/**
+ * Brings HEAD in step with the fetched remote, then pushes. The result is always a fast-forward of the
+ * remote: either the remote itself, or one commit on top of it (authored by this role) whose tree is the
+ * remote's plus the plan's overrides. Why not `git rebase`: a rebase checks the incoming files out into the
+ * work tree while it replays (the executor watches Approved/), stops at every conflict, and has no way to
+ * say "this incoming path is refused". Here the tree is built in a scratch index and the work tree is moved
+ * once, from our last commit to the result, by `read-tree -m -u`, which refuses to overwrite a file someone
+ * changed meanwhile.
+ */
+export async function integrate(deps: IntegrateDeps, remote: string | undefined): Promise<IntegrationOutcome> {
+  const { git } = deps;
+  const head = await revOf(git, 'HEAD');
+  const empty: IntegrationPlan = { overrides: new Map(), refused: [], conflicts: [], claimConflicts: [], accepted: 0 };
+  if (head === undefined) {
+    if (remote === undefined) return { plan: empty, refusedCommits: [], conflictFiles: [], head: '', pushed: false };
+    throw new AppError('internal', 'The vault has no commit yet although the remote has one; run the sync again.');
+  }
+  if (remote === undefined) return { plan: empty, refusedCommits: [], conflictFiles: [], head, pushed: false };
+  const base = (await git.raw(['merge-base', head, remote]).catch(() => '')).trim();
+  if (base === '') {
+    throw new AppError(
+      'conflict',
+      'This vault and the remote have unrelated histories (the vault was started separately). Move the vault aside, clone VAULT_REMOTE in its place, and copy your own files back.',
+      { kind: 'unrelated' },
+    );
+  }
+  if (base === remote) return { plan: empty, refusedCommits: [], conflictFiles: [], head, pushed: false };
+
+  const theirs = await diff(git, base, remote);
+  const ours = base === head ? new Map<string, PathChange>() : await diff(git, base, head);
+  const read = (oid: string) => git.raw(['cat-file', 'blob', oid]);
+  const plan = await planIntegration({ ours, theirs, accepts: deps.accepts, read });
+
+  const conflictFiles: string[] = [];
+  for (const c of plan.conflicts) {
+    const file = conflictFile({
+      conflict: c,
+      role: deps.role,
+      peer: deps.role === 'local' ? 'cloud' : 'local',
+      ours: c.ours ? await read(c.ours.oid) : null,
+      theirs: c.theirs ? await read(c.theirs.oid) : null,
+      now: deps.now(),
+    });
+    if (theirs.has(file.rel) || ours.has(file.rel)) continue; // the same conflict, already recorded
+    plan.overrides.set(file.rel, { mode: '100644', oid: await writeBlob(deps, file.text) });
+    conflictFiles.push(file.rel);
+  }
+
+  const refusedCommits = plan.refused.length > 0 ? await refusedCommitsOf(git, base, remote, plan) : [];
+  let result = remote;
+  if (plan.overrides.size > 0) {
+    const tree = await buildTree(deps, remote, plan.overrides);
+    const message = commitMessage(deps.role, ours.size, plan, conflictFiles.length);
+    result = (await git.raw(['commit-tree', tree, '-p', remote, '-m', message])).trim();
+  }
+  await moveWorkTree(git, head, result);
+  return { plan, refusedCommits, conflictFiles, head: result, pushed: false };
+}
+
+/** The remote's tree with the overrides applied, built in a scratch index: the real index is untouched. */
+async function buildTree(deps: IntegrateDeps, remote: string, overrides: Map<string, BlobRef | null>) {
+  const indexFile = path.join(deps.gitDir, `ai-employee-index-${randomBytes(6).toString('hex')}`);
+  const scratch = gitFor(deps.root, deps.role, { indexFile });
+  try {
+    await scratch.raw(['read-tree', remote]);
+    const sets = [...overrides].filter(([, blob]) => blob !== null) as Array<[string, BlobRef]>;
+    const removes = [...overrides].filter(([, blob]) => blob === null).map(([rel]) => rel);
+    for (let i = 0; i < sets.length; i += 200) {
+      const args = sets.slice(i, i + 200).flatMap(([rel, b]) => ['--cacheinfo', `${b.mode},${b.oid},${rel}`]);
+      await scratch.raw(['update-index', '--add', ...args]);
+    }
+    if (removes.length > 0) await withPaths(scratch, ['update-index', '--force-remove'], removes);
+    return (await scratch.raw(['write-tree'])).trim();
+  } finally {
+    await unlink(indexFile).catch(() => undefined);
+  }
+}
+
+async function writeBlob(deps: IntegrateDeps, text: string): Promise<string> {
+  const temp = path.join(deps.gitDir, `ai-employee-blob-${randomBytes(6).toString('hex')}`);
+  await writeFile(temp, text);
+  try {
+    return (await deps.git.raw(['hash-object', '-w', '--no-filters', temp])).trim();
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Moves index and work tree from `from` to `to` and points main at `to`. `read-tree -m -u` fails, changing
+ * nothing, when a file it must replace was edited since our commit: that edit is kept and the next sync
+ * commits it and integrates again.
+ */
+async function moveWorkTree(git: SimpleGit, from: string, to: string): Promise<void> {
+  if (from === to) return;
+  try {
+    await git.raw(['read-tree', '-m', '-u', from, to]);
+  } catch (err) {
+    throw new AppError(
+      'conflict',
+      `A file the sync had to update changed while it ran; nothing was overwritten, and the next sync takes it in (${String(
+        (err as Error).message,
+      )
+        .split('\n')[0]
+        ?.slice(0, 160)}).`,
+      { kind: 'busy-worktree' },
+    );
+  }
+  await git.raw(['update-ref', '-m', 'ai-employee sync', BRANCH_REF, to, from]);
+}
+
+export async function push(git: SimpleGit, head: string): Promise<'pushed' | 'rejected'> {
+  try {
+    await git.raw(['push', '--no-verify', '--quiet', 'origin', `${head}:${BRANCH_REF}`]);
+    return 'pushed';
+  } catch (err) {
+    const text = String((err as Error).message);
+    if (/non-fast-forward|fetch first|rejected|stale info/i.test(text) && !/denied|permission/i.test(text))
+      return 'rejected';
+    throw upstream('push to', text);
+  }
+}
+
+function commitMessage(role: Role, own: number, plan: IntegrationPlan, conflicts: number): string {
+  const parts = [`sync(${role}): ${own} own change(s) on top of the remote`];
+  if (plan.refused.length) parts.push(`refused ${plan.refused.length} incoming path(s)`);
+  if (plan.claimConflicts.length) parts.push(`dropped ${plan.claimConflicts.length} losing claim(s)`);
+  if (conflicts) parts.push(`${conflicts} conflict(s) kept for the human`);
+  return parts.join('; ');
+}
+
+/** The incoming commits that touched a refused path, oldest first, with the refused paths of each. */
+async function refusedCommitsOf(
+  git: SimpleGit,
+  base: string,
+  remote: string,
+  plan: IntegrationPlan,
+): Promise<RefusedCommit[]> {
+  const refused = new Set(plan.refused.map((r) => r.path));
+  const raw = await git.raw([
+    'log',
+    '--reverse',
+    '--no-renames',
+    '--name-only',
+    '--format=%x1e%H%x1f%an%x1f%s',
+    `${base}..${remote}`,
+  ]);
+  const out: RefusedCommit[] = [];
+  for (const record of raw.split('\x1e').slice(1)) {
+    const [header = '', ...lines] = record.split('\n');
+    const [commit = '', author = '', subject = ''] = header.split('\x1f');
+    const paths = lines.map((l) => l.trim()).filter((l) => refused.has(l));
+    if (paths.length > 0) out.push({ commit, author, subject, paths });
+  }
+  return out;
+}
