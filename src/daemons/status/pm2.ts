@@ -1,6 +1,7 @@
 import { connect as netConnect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { connectPm2, type Pm2Control } from '../pm2-client.js';
 
 /** One PM2 app as `status` shows it. */
 export interface Pm2App {
@@ -41,11 +42,6 @@ export function pm2DaemonAlive(home: string, timeoutMs = 500): Promise<boolean> 
   });
 }
 
-interface Pm2Process {
-  name?: string;
-  pm2_env?: { status?: string; restart_time?: number; pm_uptime?: number };
-}
-
 /**
  * The apps of the PM2 daemon already running under `home`, or `reachable: false` when there is none (the
  * caller then shows heartbeats only). Never throws and never waits more than `timeoutMs` for PM2.
@@ -55,40 +51,38 @@ interface Pm2Process {
 export async function probePm2(home: string, options: { timeoutMs?: number; now?: Date } = {}): Promise<Pm2Probe> {
   if (!(await pm2DaemonAlive(home))) return { reachable: false, home, apps: [] };
   const now = (options.now ?? new Date()).getTime();
-  // Loaded only when a daemon answers: pm2 is large, and requiring it creates its home folders.
-  const pm2 = (await import('pm2')).default;
-  const list = new Promise<Pm2Process[]>((resolve, reject) => {
-    pm2.connect((err) => {
-      if (err) return reject(err);
-      pm2.list((listErr, procs) => (listErr ? reject(listErr) : resolve(procs as Pm2Process[])));
-    });
-  });
+  const timeoutMs = options.timeoutMs ?? 3000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`PM2 did not answer within ${options.timeoutMs ?? 3000} ms`)),
-      options.timeoutMs ?? 3000,
-    );
+    timer = setTimeout(() => reject(new Error(`PM2 did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  let control: Pm2Control | undefined;
+  const listing = connectPm2().then(async (c) => {
+    control = c;
+    return c.list();
   });
   try {
-    const procs = await Promise.race([list, timeout]);
+    const apps = await Promise.race([listing, timeout]);
     return {
       reachable: true,
       home,
-      apps: procs.map((p) => ({
-        name: p.name ?? '?',
-        status: p.pm2_env?.status ?? 'unknown',
-        restarts: p.pm2_env?.restart_time ?? 0,
+      apps: apps.map((a) => ({
+        name: a.name,
+        status: a.status,
+        restarts: a.restarts,
         uptime_seconds:
-          p.pm2_env?.status === 'online' && typeof p.pm2_env.pm_uptime === 'number'
-            ? Math.max(0, Math.round((now - p.pm2_env.pm_uptime) / 1000))
-            : null,
+          a.status === 'online' && a.startedAt > 0 ? Math.max(0, Math.round((now - a.startedAt) / 1000)) : null,
       })),
     };
   } catch (err) {
     return { reachable: false, home, apps: [], error: (err as Error).message };
   } finally {
     clearTimeout(timer);
-    pm2.disconnect();
+    // Why after the listing settles: a connect that finishes after our timeout must still be closed, or its
+    // socket would keep this process alive.
+    void listing.then(
+      () => control?.close(),
+      () => control?.close(),
+    );
   }
 }
