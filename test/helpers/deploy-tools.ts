@@ -78,6 +78,9 @@ export function run(
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A child that exits before reading its stdin makes the write fail with EPIPE; that is not an error of
+    // the command (its exit status says what happened), and unhandled it would crash the test run.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
