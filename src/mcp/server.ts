@@ -1,6 +1,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnyTool, ToolDeps } from '../../tools/index.js';
 import { toAppError } from '../core/errors.js';
+import { registerPrompts } from './prompts.js';
 import { toToolError, toToolResult } from './result.js';
 
 export const SERVER_NAME = 'ai-employee';
@@ -63,6 +64,7 @@ export function buildMcpServer(deps: ToolDeps, tools: readonly AnyTool[]): McpSe
     );
   }
   registerVaultResource(server, deps);
+  registerPrompts(server, deps);
   return server;
 }
 
