@@ -12,6 +12,7 @@ import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
 import { registerDashboardCommand } from './cli/commands/dashboard.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
+import { registerWatchCommands } from './cli/commands/watch.js';
 import { registerWatchdogCommand } from './cli/commands/watchdog.js';
 
 /**
@@ -82,6 +83,7 @@ registerExecutorCommands(program, config, worker);
 registerDraftCommands(config, worker);
 registerGuardCommand(program, config);
 registerDashboardCommand(program, config);
+registerWatchCommands(program, config, sandbox);
 registerWatchdogCommand(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {

@@ -12,6 +12,41 @@ const boolString = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v
 /** The second setting needed to switch cloud's draft-only mode off (DESIGN §4). */
 export const DRAFT_ONLY_OVERRIDE_VALUE = 'I_UNDERSTAND_CLOUD_CAN_SEND';
 
+/** The watchers' and reply clients' variables (issue 4); the README's "Watchers" section lists them. */
+const optionalText = z.string().min(1).optional();
+const WATCH_ENV = {
+  GMAIL_CLIENT_ID: optionalText,
+  GMAIL_CLIENT_SECRET: optionalText,
+  GMAIL_REFRESH_TOKEN: optionalText,
+  GMAIL_QUERY: optionalText,
+  GMAIL_LABEL: optionalText,
+  GMAIL_API_URL: z.url().optional(),
+  GMAIL_TOKEN_URL: z.url().optional(),
+  X_BEARER_TOKEN: optionalText,
+  X_API_KEY: optionalText,
+  X_API_SECRET: optionalText,
+  X_ACCESS_TOKEN: optionalText,
+  X_ACCESS_SECRET: optionalText,
+  X_USER_ID: z.string().regex(/^\d+$/, 'X_USER_ID is the numeric user id').optional(),
+  X_API_URL: z.url().optional(),
+  GRAPH_API_URL: z.url().optional(),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'GRAPH_API_VERSION looks like v23.0').optional(),
+  FACEBOOK_PAGE_ID: optionalText,
+  FACEBOOK_PAGE_TOKEN: optionalText,
+  INSTAGRAM_USER_ID: optionalText,
+  INSTAGRAM_TOKEN: optionalText,
+  WATCH_GMAIL_SCHEDULE: optionalText,
+  WATCH_TWITTER_SCHEDULE: optionalText,
+  WATCH_FACEBOOK_SCHEDULE: optionalText,
+  WATCH_INSTAGRAM_SCHEDULE: optionalText,
+  WATCH_INBOX_SCHEDULE: optionalText,
+  WATCH_AUTH_PAUSE_MINUTES: z.coerce.number().positive().optional(),
+  WATCH_BACKOFF_BASE_SECONDS: z.coerce.number().positive().optional(),
+  WATCH_BACKOFF_MAX_SECONDS: z.coerce.number().positive().optional(),
+  WATCH_SEEN_MAX: z.coerce.number().int().min(100).optional(),
+  WATCH_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+};
+
 const EnvSchema = z.object({
   AGENT_ROLE: z.string().optional(),
   CLOUD_DRAFT_ONLY: boolString.optional(),
@@ -34,6 +69,7 @@ const EnvSchema = z.object({
   ODOO_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   DRAFT_COMMAND: z.string().min(1).optional(),
   DRAFT_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
+  ...WATCH_ENV,
 });
 
 export interface Config {
@@ -55,6 +91,42 @@ export interface Config {
     protocol: 'json2' | 'xmlrpc' | 'auto';
     timeoutMs: number;
   };
+  watch: WatchConfig;
+}
+
+export interface WatchConfig {
+  gmail: {
+    clientId?: string;
+    clientSecret?: string;
+    refreshToken?: string;
+    query: string;
+    label: string;
+    apiUrl: string;
+    tokenUrl: string;
+  };
+  x: {
+    bearerToken?: string;
+    appKey?: string;
+    appSecret?: string;
+    accessToken?: string;
+    accessSecret?: string;
+    userId?: string;
+    apiUrl: string;
+  };
+  graph: {
+    apiUrl: string;
+    version: string;
+    pageId?: string;
+    pageToken?: string;
+    igUserId?: string;
+    igToken?: string;
+  };
+  /** node-cron expressions, per watcher. */
+  schedules: Record<'gmail' | 'twitter' | 'facebook' | 'instagram' | 'inbox', string>;
+  authPauseMinutes: number;
+  backoff: { baseSeconds: number; maxSeconds: number };
+  seenMax: number;
+  httpTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { vault?: string } = {}): Config {
@@ -94,6 +166,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
       protocol: e.ODOO_PROTOCOL ?? 'auto',
       timeoutMs: e.ODOO_TIMEOUT_MS ?? 15_000,
     },
+    watch: watchConfig(e),
+  };
+}
+
+function watchConfig(e: z.infer<typeof EnvSchema>): WatchConfig {
+  return {
+    gmail: {
+      clientId: e.GMAIL_CLIENT_ID,
+      clientSecret: e.GMAIL_CLIENT_SECRET,
+      refreshToken: e.GMAIL_REFRESH_TOKEN,
+      query: e.GMAIL_QUERY ?? 'in:inbox newer_than:7d',
+      label: e.GMAIL_LABEL ?? 'INBOX',
+      apiUrl: e.GMAIL_API_URL ?? 'https://gmail.googleapis.com/',
+      tokenUrl: e.GMAIL_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
+    },
+    x: {
+      bearerToken: e.X_BEARER_TOKEN,
+      appKey: e.X_API_KEY,
+      appSecret: e.X_API_SECRET,
+      accessToken: e.X_ACCESS_TOKEN,
+      accessSecret: e.X_ACCESS_SECRET,
+      userId: e.X_USER_ID,
+      apiUrl: e.X_API_URL ?? 'https://api.x.com',
+    },
+    graph: {
+      apiUrl: e.GRAPH_API_URL ?? 'https://graph.facebook.com',
+      version: e.GRAPH_API_VERSION ?? 'v23.0',
+      pageId: e.FACEBOOK_PAGE_ID,
+      pageToken: e.FACEBOOK_PAGE_TOKEN,
+      igUserId: e.INSTAGRAM_USER_ID,
+      igToken: e.INSTAGRAM_TOKEN,
+    },
+    // Why these defaults: Gmail's quota is generous; X allows few mention reads per 15 minutes on low tiers.
+    schedules: {
+      gmail: e.WATCH_GMAIL_SCHEDULE ?? '*/1 * * * *',
+      twitter: e.WATCH_TWITTER_SCHEDULE ?? '*/5 * * * *',
+      facebook: e.WATCH_FACEBOOK_SCHEDULE ?? '*/2 * * * *',
+      instagram: e.WATCH_INSTAGRAM_SCHEDULE ?? '*/5 * * * *',
+      inbox: e.WATCH_INBOX_SCHEDULE ?? '*/5 * * * *',
+    },
+    authPauseMinutes: e.WATCH_AUTH_PAUSE_MINUTES ?? 360,
+    backoff: { baseSeconds: e.WATCH_BACKOFF_BASE_SECONDS ?? 15, maxSeconds: e.WATCH_BACKOFF_MAX_SECONDS ?? 900 },
+    seenMax: e.WATCH_SEEN_MAX ?? 20_000,
+    httpTimeoutMs: e.WATCH_HTTP_TIMEOUT_MS ?? 30_000,
   };
 }
 
