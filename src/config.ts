@@ -30,7 +30,10 @@ const WATCH_ENV = {
   X_USER_ID: z.string().regex(/^\d+$/, 'X_USER_ID is the numeric user id').optional(),
   X_API_URL: z.url().optional(),
   GRAPH_API_URL: z.url().optional(),
-  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'GRAPH_API_VERSION looks like v23.0').optional(),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'GRAPH_API_VERSION looks like v23.0')
+    .optional(),
   FACEBOOK_PAGE_ID: optionalText,
   FACEBOOK_PAGE_TOKEN: optionalText,
   INSTAGRAM_USER_ID: optionalText,
