@@ -47,4 +47,14 @@ export async function writeSyncState(stateDir: string, state: SyncState): Promis
   const bounded = { ...state, refused_commits: state.refused_commits.slice(-MAX_REMEMBERED) };
   await writeFile(temp, JSON.stringify(bounded, null, 2));
   await rename(temp, file);
+  // The summary `ai-employee status` reads (src/daemons/status/last-runs.ts): `{at, ok, message, action}`.
+  const last = path.join(stateDir, 'sync-last.json');
+  const summary = {
+    at: state.last_attempt_at,
+    ok: state.result === 'ok',
+    message: state.message,
+    action: state.result === 'ok' ? undefined : state.what_to_do,
+  };
+  await writeFile(`${last}.${process.pid}.tmp`, JSON.stringify(summary));
+  await rename(`${last}.${process.pid}.tmp`, last);
 }
