@@ -50,6 +50,8 @@ interface Collected {
 export class GitSyncService implements VaultSync {
   private inFlight: Promise<SyncResult> | undefined;
   private lastFullGuardAt = Number.NEGATIVE_INFINITY;
+  /** Set once the repository's layout and remote were checked; later runs only re-check the branch. */
+  private checkedGitDir: string | undefined;
   private readonly git: SimpleGit;
   private readonly log: Logger;
 
@@ -74,7 +76,7 @@ export class GitSyncService implements VaultSync {
     let gitDir: string;
     let lock;
     try {
-      gitDir = await ensureGitDir(this.git, root);
+      gitDir = this.checkedGitDir ?? (await ensureGitDir(this.git, root));
       lock = await acquireSyncLock(path.join(gitDir, 'ai-employee-sync.lock'), {
         staleMs: this.options.lockStaleMs ?? 15 * 60_000,
       });
@@ -99,7 +101,10 @@ export class GitSyncService implements VaultSync {
     const repaired = await repairRepo(this.git, gitDir, { indexLockStaleMs: this.options.indexLockStaleMs ?? 600_000 });
     if (repaired.abortedRebase || repaired.abortedMerge || repaired.removedIndexLock)
       this.log.warn(repaired, 'repaired the vault repository before syncing');
-    await ensureRemote(this.git, this.options.remote);
+    if (this.checkedGitDir === undefined) {
+      await ensureRemote(this.git, this.options.remote);
+      this.checkedGitDir = gitDir;
+    }
     await ensureOnMain(this.git);
     let remote = await fetchRemote(this.git);
     await adoptRemote(this.git);

@@ -49,8 +49,12 @@ export async function commitOwnChanges(git: SimpleGit, status: StatusEntry[], me
   const paths = status.filter((e) => !isIgnored(e) && isStatePath(e.path)).map((e) => e.path);
   if (paths.length === 0) return [];
   await withPaths(git, ['add', '-A'], paths);
-  const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
-  if (staged.length === 0) return [];
-  await git.raw(['commit', '--no-verify', '-q', '-m', message]);
-  return staged;
+  try {
+    await git.raw(['commit', '--no-verify', '-q', '-m', message]);
+  } catch (err) {
+    // Listed as changed but identical once staged (a file rewritten with the same text): nothing to commit.
+    if (/nothing to commit|no changes added/i.test(String((err as Error).message))) return [];
+    throw err;
+  }
+  return paths;
 }
