@@ -72,6 +72,9 @@ const EnvSchema = z.object({
   ODOO_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   DRAFT_COMMAND: z.string().min(1).optional(),
   DRAFT_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
+  VAULT_REMOTE: z.string().min(1).optional(),
+  SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
+  SYNC_FULL_GUARD_MINUTES: z.coerce.number().positive().optional(),
   ...WATCH_ENV,
 });
 
@@ -95,6 +98,8 @@ export interface Config {
     timeoutMs: number;
   };
   watch: WatchConfig;
+  /** The git sync (DESIGN §6): the shared remote, the daemon's interval, how often it scans the whole vault. */
+  sync: { remote: string | undefined; intervalMs: number; fullGuardEveryMs: number };
 }
 
 export interface WatchConfig {
@@ -170,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
       timeoutMs: e.ODOO_TIMEOUT_MS ?? 15_000,
     },
     watch: watchConfig(e),
+    sync: {
+      remote: e.VAULT_REMOTE,
+      intervalMs: (e.SYNC_INTERVAL_SECONDS ?? 60) * 1000,
+      fullGuardEveryMs: (e.SYNC_FULL_GUARD_MINUTES ?? 15) * 60_000,
+    },
   };
 }
 

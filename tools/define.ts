@@ -3,6 +3,7 @@ import type { Logger } from '../src/core/log.js';
 import type { Capability } from '../src/core/policy/capabilities.js';
 import type { ExecutorDeps } from '../src/core/actions/executor.js';
 import type { OdooClient } from '../src/core/odoo/types.js';
+import type { VaultSync } from '../src/core/sync/types.js';
 import type { Vault } from '../src/core/vault/vault.js';
 
 /**
@@ -25,10 +26,12 @@ export interface ToolDeps {
   odoo?: OdooClient;
   /** Present on a role that executes approvals (local). */
   executor?: ExecutorDeps;
+  /** Present when the vault syncs with a git remote (VAULT_REMOTE, or an existing origin). */
+  sync?: VaultSync;
 }
 
 /** Optional dependencies a tool cannot work without; a tool whose needs are missing is not listed. */
-export type ToolNeed = 'odoo' | 'executor';
+export type ToolNeed = 'odoo' | 'executor' | 'sync';
 
 export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
   name: string;

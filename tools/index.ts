@@ -13,6 +13,7 @@ import postUpdate from './post-update.js';
 import readTask from './read-task.js';
 import releaseTask from './release-task.js';
 import requestApproval from './request-approval.js';
+import syncVault from './sync-vault.js';
 import vaultStatus from './vault-status.js';
 import writeDraft from './write-draft.js';
 
@@ -28,6 +29,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   writeDraft,
   requestApproval,
   postUpdate,
+  syncVault,
   odooHealth,
   odooGetInvoice,
   odooListInvoices,

@@ -11,6 +11,7 @@ import type { OdooClient } from '../core/odoo/types.js';
 import { loadPolicy, type Policy } from '../core/policy/policy.js';
 import type { Role } from '../core/roles.js';
 import { Vault } from '../core/vault/vault.js';
+import { syncFromConfig } from '../daemons/git-sync.js';
 
 /** Builds the vault a command works on: role and policy from the config, checked before anything runs. */
 export async function openVaultFromConfig(
@@ -84,5 +85,10 @@ export async function toolDepsFromConfig(
 ): Promise<ToolDeps> {
   const { vault, logger } = await openVaultFromConfig(config, processName, options);
   const odoo = await odooFromConfig(config, vault.policy, logger);
-  return { vault, logger, odoo, executor: executorFor(vault, config, odoo) };
+  // The sync tool is offered only where a remote is configured and the role may sync.
+  const sync =
+    config.sync.remote !== undefined && vault.policy.has('vault.sync')
+      ? syncFromConfig(vault, config, logger)
+      : undefined;
+  return { vault, logger, odoo, executor: executorFor(vault, config, odoo), sync };
 }

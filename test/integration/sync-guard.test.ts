@@ -54,7 +54,8 @@ test('the vault skeleton and ordinary notes raise no false alarm and sync', asyn
   assert.ok(result.committed >= 5);
   assert.equal((await pair.local.sync.syncOnce()).status, 'ok');
   const updates = (await readdir(path.join(pair.local.root, 'Updates'))).filter((n) => n.endsWith('.md'));
-  for (const n of updates) assert.doesNotMatch(await readFile(path.join(pair.local.root, 'Updates', n), 'utf8'), /guard/i);
+  for (const n of updates)
+    assert.doesNotMatch(await readFile(path.join(pair.local.root, 'Updates', n), 'utf8'), /guard/i);
   const plan = await git(pair.remote, 'show', 'main:Plans/PLAN_setup.md');
   assert.match(plan, /ODOO_API_KEY/);
 });

@@ -137,10 +137,15 @@ test(`randomized: ${OPERATIONS} operations on both sides with syncs between; clo
       count('new_task');
       await writeFile(
         path.join(local.root, 'Needs_Action/local', `TASK_${n}.md`),
-        newTaskText({ id: `human:${n}`, type: 'task', created: new Date().toISOString(), title: `Task ${n}` }, 'Do it.'),
+        newTaskText(
+          { id: `human:${n}`, type: 'task', created: new Date().toISOString(), title: `Task ${n}` },
+          'Do it.',
+        ),
       );
     } else if (r < 0.3) {
-      const emails = (await list(local, 'Needs_Action')).filter((n) => n.startsWith('EMAIL_')).map((n) => `Needs_Action/${n}`);
+      const emails = (await list(local, 'Needs_Action'))
+        .filter((n) => n.startsWith('EMAIL_'))
+        .map((n) => `Needs_Action/${n}`);
       const own = (await list(local, 'Needs_Action/local')).map((n) => `Needs_Action/local/${n}`);
       const target = rnd.pick(rnd.next() < 0.6 ? emails : own);
       if (target) await tolerate('claim', () => local.vault.claim({ path: target }));
@@ -159,7 +164,14 @@ test(`randomized: ${OPERATIONS} operations on both sides with syncs between; clo
       for (const name of await list(local, 'Rejected')) await recordRejection(executor, `Rejected/${name}`);
     } else {
       count('edit');
-      const file = rnd.pick(['Plans/NOTE_0.md', 'Plans/NOTE_1.md', 'Plans/NOTE_2.md', 'Plans/NOTE_3.md', 'Dashboard.md', 'Company_Handbook.md']);
+      const file = rnd.pick([
+        'Plans/NOTE_0.md',
+        'Plans/NOTE_1.md',
+        'Plans/NOTE_2.md',
+        'Plans/NOTE_3.md',
+        'Dashboard.md',
+        'Company_Handbook.md',
+      ]);
       await appendMarker(local, file as string);
     }
   };
@@ -224,7 +236,10 @@ test(`randomized: ${OPERATIONS} operations on both sides with syncs between; clo
     texts.push(await readFile(path.join(cloud.root, rel), 'utf8'));
     const fm = await frontmatterOf(cloud.root, rel);
     fms.set(rel, fm);
-    if (typeof fm['id'] !== 'string' || ['draft', 'approval_request', 'update', 'sync_conflict'].includes(String(fm['type'])))
+    if (
+      typeof fm['id'] !== 'string' ||
+      ['draft', 'approval_request', 'update', 'sync_conflict'].includes(String(fm['type']))
+    )
       continue;
     where.set(fm['id'], [...(where.get(fm['id']) ?? []), rel]);
   }
@@ -242,12 +257,26 @@ test(`randomized: ${OPERATIONS} operations on both sides with syncs between; clo
   for (const claim of lostClaims) {
     const email = claim.task.replace(/^gmail:/, '');
     const deleters = (
-      await git(pair.remote, 'log', '--first-parent', '--reverse', '--format=%an', '--diff-filter=D', 'main', '--', `Needs_Action/EMAIL_${email}.md`)
+      await git(
+        pair.remote,
+        'log',
+        '--first-parent',
+        '--reverse',
+        '--format=%an',
+        '--diff-filter=D',
+        'main',
+        '--',
+        `Needs_Action/EMAIL_${email}.md`,
+      )
     )
       .trim()
       .split('\n');
     const winner = claim.loser === 'cloud' ? 'local' : 'cloud';
-    assert.equal(deleters[0], `ai-employee-${winner}`, `claim of ${claim.task}: first on the remote was ${deleters[0]}`);
+    assert.equal(
+      deleters[0],
+      `ai-employee-${winner}`,
+      `claim of ${claim.task}: first on the remote was ${deleters[0]}`,
+    );
     for (const [rel, fm] of fms) {
       const refs = [fm['id'], fm['task_id'], fm['source_task_id']];
       if (!refs.includes(claim.task)) continue;
@@ -261,7 +290,9 @@ test(`randomized: ${OPERATIONS} operations on both sides with syncs between; clo
   assert.ok(lostClaims.length > 0, 'the run included claim conflicts');
 
   const conflicts = results.reduce((n, r) => n + r.result.conflicts.length, 0);
-  t.diagnostic(`seed ${SEED}: ${done} operations in ${rounds} rounds, ${results.length} syncs (${Math.round(syncMs)} ms syncing)`);
+  t.diagnostic(
+    `seed ${SEED}: ${done} operations in ${rounds} rounds, ${results.length} syncs (${Math.round(syncMs)} ms syncing)`,
+  );
   t.diagnostic(`operations: ${JSON.stringify(counts)}`);
   t.diagnostic(
     `tasks ${taskNo}, edits ${markers.length}, claim conflicts settled ${lostClaims.length}, conflict files ${conflicts}, executed ${sent.length}`,

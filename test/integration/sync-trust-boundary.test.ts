@@ -71,7 +71,10 @@ test('the attack: cloud pushes a file into Approved/ and a Dashboard edit; local
   const refusedPaths = result.refused.flatMap((c) => c.paths).sort();
   assert.deepEqual(refusedPaths, ['Dashboard.md', 'Rejected/EMAIL_SEND_FAKE.md', planted].sort());
   assert.equal(result.refused.length, 2, 'both attack commits are named');
-  assert.ok(result.refused.some((c) => c.author === 'ai-employee-local'), 'the forged author is refused too');
+  assert.ok(
+    result.refused.some((c) => c.author === 'ai-employee-local'),
+    'the forged author is refused too',
+  );
 
   // Refused: not in local's work tree, not in its commit.
   await assert.rejects(readFile(path.join(local.root, planted)));

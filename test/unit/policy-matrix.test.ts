@@ -42,6 +42,7 @@ const TOOL_TABLE: Record<string, [boolean, boolean, boolean, boolean]> = {
   odoo_create_draft_invoice: [true, true, true, true], // odoo.draft_invoice + approval.request
   odoo_post_invoice: [false, false, false, true], // odoo.post_invoice + approval.execute
   odoo_register_payment: [false, false, false, true], // odoo.register_payment + approval.execute
+  sync_vault: [true, true, true, true], // vault.sync (both roles sync), listed only with a git remote
 };
 /** Tools that are only listed when Odoo is configured (they need an Odoo client). */
 const ODOO_TOOLS = [
@@ -52,9 +53,13 @@ const ODOO_TOOLS = [
   'odoo_post_invoice',
   'odoo_register_payment',
 ];
+/** Tools that are only listed when the vault syncs with a git remote (they need the sync service). */
+const SYNC_TOOLS = ['sync_vault'];
 const ALL_TOOL_NAMES = Object.keys(TOOL_TABLE).sort();
 const toolsFor = (column: number, withOdoo: boolean) =>
-  ALL_TOOL_NAMES.filter((n) => TOOL_TABLE[n]?.[column] === true && (withOdoo || !ODOO_TOOLS.includes(n)));
+  ALL_TOOL_NAMES.filter(
+    (n) => TOOL_TABLE[n]?.[column] === true && (withOdoo || (!ODOO_TOOLS.includes(n) && !SYNC_TOOLS.includes(n))),
+  );
 
 const CLOUD_CAPS = [
   'approval.request',
@@ -117,7 +122,11 @@ function unreachable(name: string): unknown {
     },
   );
 }
-const OPTIONAL_DEPS = { odoo: unreachable('Odoo'), executor: unreachable('The executor') };
+const OPTIONAL_DEPS = {
+  odoo: unreachable('Odoo'),
+  executor: unreachable('The executor'),
+  sync: unreachable('The git remote'),
+};
 
 /** Hand-made policies with fewer capabilities, and the tools each must list. */
 const CRAFTED: Array<{ name: string; capabilities: Capability[]; tools: string[]; resource: boolean }> = [
@@ -140,6 +149,7 @@ const CRAFTED: Array<{ name: string; capabilities: Capability[]; tools: string[]
     tools: ['post_update', 'request_approval', 'write_draft'],
     resource: false,
   },
+  { name: 'sync only', capabilities: ['vault.sync'], tools: ['sync_vault'], resource: false },
   {
     name: 'Odoo reads',
     capabilities: ['odoo.read'],
@@ -264,6 +274,7 @@ async function exercise(
   await run('complete_task', { path: claimOnly ? await claim(3) : first, outcome: 'replied' });
   await run('fail_task', { path: claimOnly ? await claim(4) : first, reason: 'needs a human' });
   await run('post_update', { title: 'Matrix', body: 'Checked.' });
+  await run('sync_vault', {});
   await run('odoo_health', {});
   await run('odoo_get_invoice', { id: 1 });
   await run('odoo_list_invoices', { state: 'draft' });
@@ -320,8 +331,8 @@ describe('policy matrix: role × CLOUD_DRAFT_ONLY × tool', () => {
         const results = await exercise(conn, root, cell.role, listed);
         assert.deepEqual([...results.keys()].sort(), expected, 'every listed tool was called');
         for (const [tool, result] of results) {
-          if (ODOO_TOOLS.includes(tool)) {
-            // Odoo is a stand-in that always fails: only the policy verdict is of interest.
+          if (ODOO_TOOLS.includes(tool) || SYNC_TOOLS.includes(tool)) {
+            // Odoo and the git remote are stand-ins that always fail: only the policy verdict is of interest.
             if (result.isError) assert.doesNotMatch(textOf(result), /policy_denied/, `${tool}: ${textOf(result)}`);
           } else {
             assert.equal(result.isError, undefined, `${tool} failed: ${textOf(result)}`);
@@ -556,7 +567,11 @@ describe('tool metadata', () => {
           assert.equal(typeof a[hint], 'boolean', `${tool.name}.${hint} in tools/list`);
         }
         assert.equal(a.readOnlyHint, READ_ONLY_TOOLS.includes(tool.name), `${tool.name}.readOnlyHint in tools/list`);
-        assert.equal(a.openWorldHint, ODOO_TOOLS.includes(tool.name), `${tool.name}: only Odoo tools reach out`);
+        assert.equal(
+          a.openWorldHint,
+          ODOO_TOOLS.includes(tool.name) || SYNC_TOOLS.includes(tool.name),
+          `${tool.name}: only Odoo tools and the git sync reach out`,
+        );
         assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
         assert.equal(tool.outputSchema.type, 'object');
         assert.ok(Object.keys(tool.outputSchema.properties ?? {}).length > 0, `${tool.name} output has properties`);

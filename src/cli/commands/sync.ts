@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config.js';
+import { runGitSyncDaemon, syncFromConfig } from '../../daemons/git-sync.js';
+import { stopSignal } from '../../daemons/loop.js';
+import { readSyncState } from '../../daemons/sync/state.js';
+import { openVaultFromConfig } from '../context.js';
+import { say, warn } from '../print.js';
+
+/**
+ * `ai-employee sync [--once] [--status]`: the git sync of DESIGN §6. Without --once it is the daemon
+ * (PM2 app `cloud-git-sync`, and the same on local); --once syncs now and exits 1 unless it succeeded.
+ */
+export function registerSyncCommands(program: Command, config: () => Config): void {
+  program
+    .command('sync')
+    .description(
+      'sync the vault with VAULT_REMOTE: guard, commit this role, fetch, integrate, push (a daemon unless --once)',
+    )
+    .option('--once', 'sync once now, then exit (exit 1 unless it succeeded)')
+    .option('--status', 'show the last sync: time, result and what to do')
+    .action(async (opts: { once?: boolean; status?: boolean }) => {
+      const cfg = config();
+      if (opts.status) {
+        const state = await readSyncState(cfg.stateDir);
+        say(JSON.stringify({ ...state, refused_commits: state.refused_commits.slice(-20) }, null, 2));
+        return;
+      }
+      const { vault, logger } = await openVaultFromConfig(cfg, 'git-sync');
+      const sync = syncFromConfig(vault, cfg, logger);
+      if (opts.once) {
+        const result = await sync.syncOnce();
+        if (result.status === 'ok') say(result.message);
+        else {
+          warn(`sync ${result.status}: ${result.message}`);
+          process.exitCode = 1;
+        }
+        return;
+      }
+      await runGitSyncDaemon({
+        sync,
+        role: vault.role,
+        stateDir: cfg.stateDir,
+        intervalMs: cfg.sync.intervalMs,
+        logger,
+        signal: stopSignal(),
+      });
+    });
+}
