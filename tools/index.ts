@@ -10,9 +10,11 @@ import odooListInvoices from './odoo-list-invoices.js';
 import odooPostInvoice from './odoo-post-invoice.js';
 import odooRegisterPayment from './odoo-register-payment.js';
 import postUpdate from './post-update.js';
+import publishReply from './publish-reply.js';
 import readTask from './read-task.js';
 import releaseTask from './release-task.js';
 import requestApproval from './request-approval.js';
+import sendEmail from './send-email.js';
 import syncVault from './sync-vault.js';
 import vaultStatus from './vault-status.js';
 import writeDraft from './write-draft.js';
@@ -36,6 +38,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   odooCreateDraftInvoice,
   odooPostInvoice,
   odooRegisterPayment,
+  sendEmail,
+  publishReply,
 ];
 
 export type { AnyTool, ToolDeps } from './define.js';

@@ -1,5 +1,5 @@
 import { defineTool } from './define.js';
-import { executeOdooApproval } from './odoo-execute.js';
+import { executeApprovalTool } from './execute-approval.js';
 import { executionShape } from './odoo-shapes.js';
 import { vaultPathInput } from './shapes.js';
 
@@ -14,6 +14,6 @@ export default defineTool({
   input: { approval: vaultPathInput.describe('e.g. "Approved/ODOO_POST_INVOICE_ODOO_DRAFT_INVOICE_7.md"') },
   output: executionShape,
   async run({ approval }, deps) {
-    return executeOdooApproval(deps, approval, 'post_invoice');
+    return executeApprovalTool(deps, approval, 'post_invoice');
   },
 });

@@ -11,6 +11,7 @@ import type { OdooClient } from '../core/odoo/types.js';
 import { loadPolicy, type Policy } from '../core/policy/policy.js';
 import type { Role } from '../core/roles.js';
 import { Vault } from '../core/vault/vault.js';
+import { replyHandlersFromConfig } from './replies.js';
 import { syncFromConfig } from '../daemons/git-sync.js';
 
 /** Builds the vault a command works on: role and policy from the config, checked before anything runs. */
@@ -90,5 +91,6 @@ export async function toolDepsFromConfig(
     config.sync.remote !== undefined && vault.policy.has('vault.sync')
       ? syncFromConfig(vault, config, logger)
       : undefined;
-  return { vault, logger, odoo, executor: executorFor(vault, config, odoo), sync };
+  const replies = vault.policy.has('approval.execute') ? await replyHandlersFromConfig(config) : [];
+  return { vault, logger, odoo, executor: executorFor(vault, config, odoo, replies), sync };
 }

@@ -43,6 +43,8 @@ const TOOL_TABLE: Record<string, [boolean, boolean, boolean, boolean]> = {
   odoo_post_invoice: [false, false, false, true], // odoo.post_invoice + approval.execute
   odoo_register_payment: [false, false, false, true], // odoo.register_payment + approval.execute
   sync_vault: [true, true, true, true], // vault.sync (both roles sync), listed only with a git remote
+  send_email: [false, false, false, true], // mail.send + approval.execute
+  publish_reply: [false, false, false, true], // social.reply + approval.execute
 };
 /** Tools that are only listed when Odoo is configured (they need an Odoo client). */
 const ODOO_TOOLS = [
@@ -55,10 +57,14 @@ const ODOO_TOOLS = [
 ];
 /** Tools that are only listed when the vault syncs with a git remote (they need the sync service). */
 const SYNC_TOOLS = ['sync_vault'];
+/** Tools that are only listed on a machine with the approval executor (they reach Gmail and the social APIs). */
+const EXECUTOR_TOOLS = ['send_email', 'publish_reply'];
 const ALL_TOOL_NAMES = Object.keys(TOOL_TABLE).sort();
 const toolsFor = (column: number, withOdoo: boolean) =>
   ALL_TOOL_NAMES.filter(
-    (n) => TOOL_TABLE[n]?.[column] === true && (withOdoo || (!ODOO_TOOLS.includes(n) && !SYNC_TOOLS.includes(n))),
+    (n) =>
+      TOOL_TABLE[n]?.[column] === true &&
+      (withOdoo || (!ODOO_TOOLS.includes(n) && !SYNC_TOOLS.includes(n) && !EXECUTOR_TOOLS.includes(n))),
   );
 
 const CLOUD_CAPS = [
@@ -284,6 +290,8 @@ async function exercise(
   });
   await run('odoo_post_invoice', { approval: 'Approved/ODOO_POST_INVOICE_X.md' });
   await run('odoo_register_payment', { approval: 'Approved/ODOO_PAYMENT_X.md' });
+  await run('send_email', { approval: 'Approved/EMAIL_SEND_X.md' });
+  await run('publish_reply', { approval: 'Approved/SOCIAL_REPLY_X.md' });
   return results;
 }
 
@@ -331,8 +339,8 @@ describe('policy matrix: role × CLOUD_DRAFT_ONLY × tool', () => {
         const results = await exercise(conn, root, cell.role, listed);
         assert.deepEqual([...results.keys()].sort(), expected, 'every listed tool was called');
         for (const [tool, result] of results) {
-          if (ODOO_TOOLS.includes(tool) || SYNC_TOOLS.includes(tool)) {
-            // Odoo and the git remote are stand-ins that always fail: only the policy verdict is of interest.
+          if (ODOO_TOOLS.includes(tool) || SYNC_TOOLS.includes(tool) || EXECUTOR_TOOLS.includes(tool)) {
+            // Odoo, the executor and the git remote are stand-ins that always fail: only the policy verdict counts.
             if (result.isError) assert.doesNotMatch(textOf(result), /policy_denied/, `${tool}: ${textOf(result)}`);
           } else {
             assert.equal(result.isError, undefined, `${tool} failed: ${textOf(result)}`);
@@ -569,8 +577,8 @@ describe('tool metadata', () => {
         assert.equal(a.readOnlyHint, READ_ONLY_TOOLS.includes(tool.name), `${tool.name}.readOnlyHint in tools/list`);
         assert.equal(
           a.openWorldHint,
-          ODOO_TOOLS.includes(tool.name) || SYNC_TOOLS.includes(tool.name),
-          `${tool.name}: only Odoo tools and the git sync reach out`,
+          ODOO_TOOLS.includes(tool.name) || SYNC_TOOLS.includes(tool.name) || EXECUTOR_TOOLS.includes(tool.name),
+          `${tool.name}: only Odoo tools, the reply tools and the git sync reach out`,
         );
         assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
         assert.equal(tool.outputSchema.type, 'object');

@@ -15,7 +15,13 @@ export function registerExecutorCommands(program: Command, config: () => Config,
     .action(async (opts: { once?: boolean }) => {
       const cfg = config();
       const { vault, logger } = await openVaultFromConfig(cfg, 'local-executor');
-      const executor = executorFor(vault, cfg, await odooFromConfig(cfg, vault.policy, logger));
+      const { replyHandlersFromConfig } = await import('../replies.js');
+      const executor = executorFor(
+        vault,
+        cfg,
+        await odooFromConfig(cfg, vault.policy, logger),
+        await replyHandlersFromConfig(cfg),
+      );
       if (!executor)
         throw new AppError(
           'policy_denied',

@@ -5,10 +5,11 @@ import type { ApprovalAction } from '../src/core/vault/approval-actions.js';
 import type { ToolDeps } from './define.js';
 
 /**
- * Shared by odoo_post_invoice and odoo_register_payment: the approval must be of the tool's own action, then
- * the executor runs every check (expiry, hash, once, arrived locally, live invoice state) before acting.
+ * Shared by the tools that execute an approval (odoo_post_invoice, odoo_register_payment, send_email,
+ * publish_reply): the approval must be of the tool's own action, then the executor runs every check (expiry,
+ * hash, once, arrived locally, the live state of the target) before acting.
  */
-export async function executeOdooApproval(deps: ToolDeps, approval: string, action: ApprovalAction) {
+export async function executeApprovalTool(deps: ToolDeps, approval: string, action: ApprovalAction) {
   const executor = deps.executor!;
   const doc = await readApprovalFile(executor.ctx, approval);
   if (doc.action !== action)

@@ -1,0 +1,19 @@
+import { defineTool } from './define.js';
+import { executeApprovalTool } from './execute-approval.js';
+import { executionShape } from './odoo-shapes.js';
+import { vaultPathInput } from './shapes.js';
+
+export default defineTool({
+  name: 'send_email',
+  title: 'Send an approved email',
+  description:
+    "Sends the approved draft as a reply in the original Gmail thread, only on the owner's approval: give the path of an EMAIL_SEND_* file the owner moved to Approved/. Refused if expired, changed since it was requested, already sent, or not approved on this machine.",
+  requires: ['mail.send', 'approval.execute'],
+  needs: ['executor'],
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  input: { approval: vaultPathInput.describe('e.g. "Approved/EMAIL_SEND_EMAIL_18c2f.md"') },
+  output: executionShape,
+  async run({ approval }, deps) {
+    return executeApprovalTool(deps, approval, 'send_email');
+  },
+});
