@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { unlink, writeFile } from 'node:fs/promises';
+import { copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { AppError } from '../../core/errors.js';
 import type { Role } from '../../core/roles.js';
-import { parseRawDiff, type BlobRef, type PathChange } from '../../core/sync/changes.js';
+import { parseRawDiff, sameBlob, type BlobRef, type PathChange } from '../../core/sync/changes.js';
 import { conflictFile } from '../../core/sync/conflict-file.js';
 import { planIntegration, type IntegrationPlan } from '../../core/sync/plan.js';
 import { gitFor } from './git.js';
@@ -114,7 +114,7 @@ export async function integrate(deps: IntegrateDeps, remote: string | undefined)
   const refusedCommits = plan.refused.length > 0 ? await refusedCommitsOf(git, base, remote, plan) : [];
   let result = remote;
   if (plan.overrides.size > 0) {
-    const tree = await buildTree(deps, remote, plan.overrides);
+    const tree = await buildTree(deps, ours, theirs, plan.overrides);
     const message = commitMessage(deps.role, ours.size, plan, conflictFiles.length);
     result = (await git.raw(['commit-tree', tree, '-p', remote, '-m', message])).trim();
   }
@@ -122,14 +122,34 @@ export async function integrate(deps: IntegrateDeps, remote: string | undefined)
   return { plan, refusedCommits, conflictFiles, head: result, pushed: false };
 }
 
-/** The remote's tree with the overrides applied, built in a scratch index: the real index is untouched. */
-async function buildTree(deps: IntegrateDeps, remote: string, overrides: Map<string, BlobRef | null>) {
+/**
+ * The result tree (the remote's, with the overrides applied), built in a scratch index: the real index is
+ * untouched. Why start from a copy of our index (which is our commit, HEAD) rather than `read-tree` of the
+ * remote: with 20,000 files the copy keeps git's cached stat data and tree hashes, so only the paths that
+ * differ from HEAD (ours and theirs, a few hundred at most) are written, and only their folders rehashed.
+ */
+async function buildTree(
+  deps: IntegrateDeps,
+  ours: ReadonlyMap<string, PathChange>,
+  theirs: ReadonlyMap<string, PathChange>,
+  overrides: Map<string, BlobRef | null>,
+) {
   const indexFile = path.join(deps.gitDir, `ai-employee-index-${randomBytes(6).toString('hex')}`);
+  await copyFile(path.join(deps.gitDir, 'index'), indexFile);
   const scratch = gitFor(deps.root, deps.role, { indexFile });
   try {
-    await scratch.raw(['read-tree', remote]);
-    const sets = [...overrides].filter(([, blob]) => blob !== null) as Array<[string, BlobRef]>;
-    const removes = [...overrides].filter(([, blob]) => blob === null).map(([rel]) => rel);
+    const sets: Array<[string, BlobRef]> = [];
+    const removes: string[] = [];
+    for (const rel of new Set([...ours.keys(), ...theirs.keys(), ...overrides.keys()])) {
+      const o = ours.get(rel);
+      const t = theirs.get(rel);
+      // What HEAD has at rel, and what the result must have: the override, else the remote's version.
+      const inHead = o ? o.after : t ? t.before : undefined;
+      const wanted = overrides.has(rel) ? (overrides.get(rel) ?? null) : t ? t.after : o ? o.before : inHead;
+      if (wanted === undefined || (inHead !== undefined && sameBlob(inHead, wanted))) continue;
+      if (wanted === null) removes.push(rel);
+      else sets.push([rel, wanted]);
+    }
     for (let i = 0; i < sets.length; i += 200) {
       const args = sets.slice(i, i + 200).flatMap(([rel, b]) => ['--cacheinfo', `${b.mode},${b.oid},${rel}`]);
       await scratch.raw(['update-index', '--add', ...args]);

@@ -56,7 +56,8 @@ export async function ensureOnMain(git: SimpleGit): Promise<void> {
  * committed by the normal path): a fresh laptop must never push the deletion of everything it lacks.
  */
 export async function adoptRemote(git: SimpleGit): Promise<boolean> {
-  if ((await revOf(git, 'HEAD')) !== undefined) return false;
+  // True when main has a commit (adopted now or earlier): the caller need not ask again.
+  if ((await revOf(git, 'HEAD')) !== undefined) return true;
   const remote = await revOf(git, REMOTE_REF);
   if (remote === undefined) return false;
   await git.raw(['reset', '-q', remote]);

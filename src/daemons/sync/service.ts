@@ -52,6 +52,7 @@ export class GitSyncService implements VaultSync {
   private lastFullGuardAt = Number.NEGATIVE_INFINITY;
   /** Set once the repository's layout and remote were checked; later runs only re-check the branch. */
   private checkedGitDir: string | undefined;
+  private adopted = false;
   private readonly git: SimpleGit;
   private readonly log: Logger;
 
@@ -107,7 +108,8 @@ export class GitSyncService implements VaultSync {
     }
     await ensureOnMain(this.git);
     let remote = await fetchRemote(this.git);
-    await adoptRemote(this.git);
+    // A vault with no commit yet joins the remote; once main has a commit this never applies again.
+    if (!this.adopted) this.adopted = await adoptRemote(this.git);
 
     const status = await readStatus(this.git);
     const blocked = await this.guard(status);
