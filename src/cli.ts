@@ -53,11 +53,16 @@ program
 
 program
   .command('up')
-  .description('npm start: serve the bundled vault over HTTP with a generated token, and print a client configuration')
-  .addOption(new Option('--port <n>', 'HTTP port').argParser(Number))
-  .action(async (opts: { port?: number }) => {
-    const stop = await upCommand(config(), opts);
-    await untilSignal(stop);
+  .description(
+    'npm start: the whole flow on this machine against stand-ins when no credentials are set; else run this role',
+  )
+  .option('--auto-approve', 'approve every request as the owner would, and stop when the flow is complete')
+  .option('--dir <path>', 'sandbox workspace (default ./.ai-employee-sandbox, recreated on every run)')
+  .addOption(
+    new Option('--timeout <s>', 'with --auto-approve: give up after this many seconds').default(180).argParser(Number),
+  )
+  .action(async (opts: { autoApprove?: boolean; dir?: string; timeout: number }) => {
+    await upCommand(config(), opts);
   });
 
 program
