@@ -23,6 +23,8 @@ const ALLOWED_ENV = [
 ];
 const ALLOWED_SET = new Set(ALLOWED_ENV);
 
+const INTERACTIVE_ENV = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
+
 /**
  * One simple-git instance per vault and process, one git process at a time (a second concurrent one would
  * meet `index.lock: File exists`). The author is set per command, so a human's own git config on the
@@ -42,7 +44,11 @@ export function gitFor(root: string, role: Role, options: { indexFile?: string; 
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
   for (const [key, value] of Object.entries(process.env)) {
     // Other GIT_* variables (GIT_DIR, GIT_WORK_TREE...) would point git somewhere else: never passed on.
-    if (value !== undefined && (!key.toUpperCase().startsWith('GIT_') || ALLOWED_SET.has(key))) env[key] = value;
+    if (value === undefined || (key.toUpperCase().startsWith('GIT_') && !ALLOWED_SET.has(key))) continue;
+    // An unattended sync never opens an editor or a pager; simple-git refuses to run with these set anyway
+    // (EDITOR is set in many shells and CI environments).
+    if (INTERACTIVE_ENV.has(key.toLowerCase())) continue;
+    env[key] = value;
   }
   env['GIT_TERMINAL_PROMPT'] = '0';
   // Why: vault file names are data; `*` or `:(` in a task name must never act as pathspec magic.
