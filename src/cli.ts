@@ -6,7 +6,6 @@ import { initVault } from './core/vault/init.js';
 import { openVaultFromConfig } from './cli/context.js';
 import { say, warn } from './cli/print.js';
 import { serveHttpCommand, serveStdioCommand } from './cli/serve.js';
-import { upCommand } from './cli/up.js';
 import { registerDraftCommands } from './cli/commands/draft.js';
 import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
@@ -62,7 +61,7 @@ program
     new Option('--timeout <s>', 'with --auto-approve: give up after this many seconds').default(180).argParser(Number),
   )
   .action(async (opts: { autoApprove?: boolean; dir?: string; timeout: number }) => {
-    await upCommand(config(), opts);
+    await (await import('./cli/up.js')).upCommand(config(), opts);
   });
 
 program

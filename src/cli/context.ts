@@ -12,7 +12,6 @@ import { loadPolicy, type Policy } from '../core/policy/policy.js';
 import type { Role } from '../core/roles.js';
 import { Vault } from '../core/vault/vault.js';
 import { replyHandlersFromConfig } from './replies.js';
-import { syncFromConfig } from '../daemons/git-sync.js';
 
 /** Builds the vault a command works on: role and policy from the config, checked before anything runs. */
 export async function openVaultFromConfig(
@@ -89,7 +88,7 @@ export async function toolDepsFromConfig(
   // The sync tool is offered only where a remote is configured and the role may sync.
   const sync =
     config.sync.remote !== undefined && vault.policy.has('vault.sync')
-      ? syncFromConfig(vault, config, logger)
+      ? (await import('../daemons/git-sync.js')).syncFromConfig(vault, config, logger)
       : undefined;
   const replies = vault.policy.has('approval.execute') ? await replyHandlersFromConfig(config) : [];
   return { vault, logger, odoo, executor: executorFor(vault, config, odoo, replies), sync };

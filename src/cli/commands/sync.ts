@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
-import { runGitSyncDaemon, syncFromConfig } from '../../daemons/git-sync.js';
 import { stopSignal } from '../../daemons/loop.js';
-import { readSyncState } from '../../daemons/sync/state.js';
 import { openVaultFromConfig } from '../context.js';
 import { say, warn } from '../print.js';
 
@@ -21,11 +19,14 @@ export function registerSyncCommands(program: Command, config: () => Config): vo
     .action(async (opts: { once?: boolean; status?: boolean }) => {
       const cfg = config();
       if (opts.status) {
+        const { readSyncState } = await import('../../daemons/sync/state.js');
         const state = await readSyncState(cfg.stateDir);
         say(JSON.stringify({ ...state, refused_commits: state.refused_commits.slice(-20) }, null, 2));
         return;
       }
       const { vault, logger } = await openVaultFromConfig(cfg, 'git-sync');
+      // Loaded here: simple-git is only needed by this command (start-up time of every other process).
+      const { runGitSyncDaemon, syncFromConfig } = await import('../../daemons/git-sync.js');
       const sync = syncFromConfig(vault, cfg, logger);
       if (opts.once) {
         const result = await sync.syncOnce();

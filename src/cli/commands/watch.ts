@@ -1,9 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Config } from '../../config.js';
 import { stopSignal } from '../../daemons/loop.js';
-import { missingCredentials, sourceFromConfig } from '../../daemons/watchers/from-config.js';
-import { WatcherRunner } from '../../daemons/watchers/runner.js';
-import { runWatcherDaemon } from '../../daemons/watchers/schedule.js';
 import { WATCHER_NAMES, type WatcherName } from '../../daemons/watchers/types.js';
 import { openVaultFromConfig } from '../context.js';
 import { say } from '../print.js';
@@ -20,6 +17,8 @@ export function registerWatchCommands(program: Command, config: () => Config, sa
     .option('--once', 'one poll, print what it did, exit')
     .action(async (name: WatcherName, opts: { once?: boolean }) => {
       const cfg = config();
+      // Loaded here: the Gmail and X libraries cost start-up time in every other command.
+      const { missingCredentials, sourceFromConfig } = await import('../../daemons/watchers/from-config.js');
       const missing = missingCredentials(name, cfg.watch);
       if (missing.length > 0) {
         // Why exit 0, before anything else: PM2 would otherwise restart an unconfigured watcher forever.
@@ -29,6 +28,9 @@ export function registerWatchCommands(program: Command, config: () => Config, sa
       const { vault, logger } = await openVaultFromConfig(cfg, `cloud-${name}-watcher`);
       const setup = sourceFromConfig(name, cfg.watch, { logger, ctx: vault.ctx });
       if (!setup.ok) return say(`${name} watcher: no credentials (set ${setup.missing.join(', ')}); not watching.`);
+      // Loaded here: the provider libraries cost start-up time in every other command.
+      const { WatcherRunner } = await import('../../daemons/watchers/runner.js');
+      const { runWatcherDaemon } = await import('../../daemons/watchers/schedule.js');
       const runner = new WatcherRunner({
         source: setup.source,
         vault,
