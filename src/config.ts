@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   ODOO_PROTOCOL: z.enum(['json2', 'xmlrpc', 'auto']).optional(),
   ODOO_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   DRAFT_COMMAND: z.string().min(1).optional(),
+  REPLY_HOURLY_LIMIT: z.coerce.number().int().positive().optional(),
   DRAFT_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
   VAULT_REMOTE: z.string().min(1).optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
@@ -89,6 +90,8 @@ export interface Config {
   claim: { leaseMinutes: number; maxAttempts: number };
   /** The cloud draft worker's drafting command (an AI agent's command line); none → a plain template. */
   drafting: { command: string | undefined; timeoutMs: number };
+  /** At most this many approved mails and social replies go out per hour (a runaway or a flood of approvals). */
+  replyHourlyLimit: number;
   odoo: {
     url: string | undefined;
     db: string | undefined;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
     },
     claim: { leaseMinutes: e.CLAIM_LEASE_MINUTES ?? 30, maxAttempts: e.CLAIM_MAX_ATTEMPTS ?? 3 },
     drafting: { command: e.DRAFT_COMMAND, timeoutMs: (e.DRAFT_TIMEOUT_SECONDS ?? 120) * 1000 },
+    replyHourlyLimit: e.REPLY_HOURLY_LIMIT ?? 20,
     odoo: {
       url: e.ODOO_URL,
       db: e.ODOO_DB,

@@ -74,7 +74,12 @@ export function executorFor(
       postInvoiceHandler(odoo),
       registerPaymentHandler(odoo, () => new Date()),
     );
-  return { ctx: vault.ctx, ledger: new ExecutionLedger(path.join(config.stateDir, 'executions')), handlers };
+  return {
+    ctx: vault.ctx,
+    ledger: new ExecutionLedger(path.join(config.stateDir, 'executions')),
+    handlers,
+    limit: { hourly: config.replyHourlyLimit, actions: ['send_email', 'publish_reply'] },
+  };
 }
 
 /** Everything the MCP tools need, for one process. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -129,5 +129,58 @@ test('an approved X reply is posted once; a platform without credentials is refu
     }
   } finally {
     await x.close();
+  }
+});
+
+test('an hourly limit on replies: over it, an approved reply waits in Approved/ and goes out in the next hour', async () => {
+  const gmail = await startGmailStandin();
+  try {
+    const root = await tempVaultDir();
+    for (const n of [1, 2]) {
+      const m = gmail.addMessage({
+        from: `C${n} <c${n}@example.com>`,
+        subject: `Q${n}`,
+        messageId: `<q${n}@mail.example.com>`,
+      });
+      await seedEmailTask(root, n, 'Needs_Action', {
+        from: `c${n}@example.com`,
+        subject: `Q${n}`,
+        thread_id: m.threadId,
+        message_id: `<q${n}@mail.example.com>`,
+      });
+    }
+    await runDraftWorkerOnce(await openTestVault(root, 'cloud'), templateDrafter());
+    for (const n of [1, 2])
+      await rename(
+        path.join(root, 'Pending_Approval', `EMAIL_SEND_EMAIL_${n}.md`),
+        path.join(root, 'Approved', `EMAIL_SEND_EMAIL_${n}.md`),
+      );
+    const client = createGmailClient({
+      apiUrl: gmail.url,
+      tokenUrl: gmail.tokenUrl,
+      credentials: gmail.credentials,
+      timeoutMs: 5000,
+    });
+    const deps = {
+      ...(await executorFor(root, 'none', client)),
+      limit: { hourly: 1, actions: ['send_email', 'publish_reply'] },
+    };
+    const { executeApproved } = await import('../../src/core/actions/executor.js');
+    assert.equal((await executeApproved(deps, 'Approved/EMAIL_SEND_EMAIL_1.md')).status, 'executed');
+    const second = await executeApproved(deps, 'Approved/EMAIL_SEND_EMAIL_2.md');
+    assert.equal(second.status, 'deferred');
+    assert.match(second.reason ?? '', /hourly limit of 1/);
+    assert.equal(gmail.sent.length, 1);
+    assert.ok(
+      (await readdir(path.join(root, 'Approved'))).includes('EMAIL_SEND_EMAIL_2.md'),
+      'it waits where the owner put it',
+    );
+
+    const later = await openTestVault(root, 'local', { clock: () => new Date(Date.now() + 61 * 60_000) });
+    const next = await executeApproved({ ...deps, ctx: later.ctx }, 'Approved/EMAIL_SEND_EMAIL_2.md');
+    assert.equal(next.status, 'executed');
+    assert.equal(gmail.sent.length, 2);
+  } finally {
+    await gmail.close();
   }
 });

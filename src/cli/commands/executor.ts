@@ -33,9 +33,13 @@ export function registerExecutorCommands(program: Command, config: () => Config,
       await running.ready;
       if (opts.once) return running.close();
       const signal = stopSignal();
+      // Every 30 s: a heartbeat, and another look at Approved/ for replies deferred by the hourly limit.
       await runEvery(
         30_000,
-        () => writeHeartbeat(cfg.stateDir, { name: 'local-executor', at: new Date().toISOString(), ok: true }),
+        async () => {
+          await writeHeartbeat(cfg.stateDir, { name: 'local-executor', at: new Date().toISOString(), ok: true });
+          await running.rescan();
+        },
         { signal, logger },
       );
       await running.close();

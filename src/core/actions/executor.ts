@@ -15,11 +15,14 @@ export interface ExecutorDeps {
   ctx: VaultContext;
   ledger: ExecutionLedger;
   handlers: readonly ActionHandler[];
+  /** At most `hourly` executions of `actions` per hour (e.g. replies); more wait in Approved/ for the next hour. */
+  limit?: { hourly: number; actions: readonly string[] };
 }
 
 export interface ExecutionOutcome {
   approval: string;
-  status: 'executed' | 'refused' | 'failed' | 'rejected';
+  /** `deferred`: over the hourly limit; the file stays in Approved/ and is tried again later. */
+  status: 'executed' | 'refused' | 'failed' | 'rejected' | 'deferred';
   reason?: string;
   /** Where the approval file was filed. */
   filedAt: string;
@@ -69,7 +72,21 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
       touchTask: false,
     });
 
-  if (!(await deps.ledger.begin(key, rel, ctx.clock()))) {
+  if (deps.limit && deps.limit.actions.includes(doc.action)) {
+    const since = new Date(ctx.clock().getTime() - 3_600_000);
+    if ((await deps.ledger.countStartedSince(deps.limit.actions, since)) >= deps.limit.hourly) {
+      const reason = `The hourly limit of ${deps.limit.hourly} replies is reached; it stays in Approved/ and goes out within the hour.`;
+      await ctx.audit.record({
+        action_type: `execute.${doc.action}`,
+        target: rel,
+        approval_status: 'approved',
+        result: 'skipped',
+        error: reason,
+      });
+      return { approval: rel, status: 'deferred', reason, filedAt: rel };
+    }
+  }
+  if (!(await deps.ledger.begin(key, rel, ctx.clock(), doc.action))) {
     return refuse(deps, doc, 'Another executor started this approval at the same moment; it runs once.', {
       touchTask: false,
     });

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
@@ -13,6 +13,10 @@ export interface LedgerEntry {
   approval: string;
   state: 'started' | 'done' | 'failed';
   at: string;
+  /** The approval's action, for the hourly limits. */
+  action?: string;
+  /** When it started (kept when `finish` rewrites the entry). */
+  started_at?: string;
   result?: Record<string, unknown>;
   error?: string;
 }
@@ -39,7 +43,7 @@ export class ExecutionLedger {
   }
 
   /** Records the start of an execution; returns false when this approval was already started once. */
-  async begin(key: string, approval: string, now: Date): Promise<boolean> {
+  async begin(key: string, approval: string, now: Date, action?: string): Promise<boolean> {
     await mkdir(this.dir, { recursive: true });
     let handle;
     try {
@@ -49,7 +53,14 @@ export class ExecutionLedger {
       throw err;
     }
     try {
-      const entry: LedgerEntry = { key, approval, state: 'started', at: now.toISOString() };
+      const entry: LedgerEntry = {
+        key,
+        approval,
+        state: 'started',
+        at: now.toISOString(),
+        started_at: now.toISOString(),
+        action,
+      };
       await handle.writeFile(JSON.stringify(entry));
       await handle.sync();
     } finally {
@@ -58,7 +69,21 @@ export class ExecutionLedger {
     return true;
   }
 
+  /** How many executions of `actions` started at or after `since` (for the hourly limit on replies). */
+  async countStartedSince(actions: readonly string[], since: Date): Promise<number> {
+    const cutoff = since.toISOString();
+    let count = 0;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.json')) continue;
+      const entry = await this.get(name.slice(0, -'.json'.length)).catch(() => undefined);
+      if (entry?.action && actions.includes(entry.action) && (entry.started_at ?? entry.at) >= cutoff) count += 1;
+    }
+    return count;
+  }
+
   async finish(key: string, entry: Omit<LedgerEntry, 'key'>): Promise<void> {
+    const earlier = await this.get(key);
+    entry = { action: earlier?.action, started_at: earlier?.started_at, ...entry };
     const temp = `${this.file(key)}.tmp`;
     const handle = await open(temp, 'w');
     try {

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import {
@@ -12,6 +13,8 @@ import type { Logger } from '../../core/log.js';
 export interface LocalExecutor {
   /** Resolves once the first scan of Approved/ and Rejected/ has been handled. */
   ready: Promise<void>;
+  /** Hands every file now in Approved/ and Rejected/ to the executor again (deferred ones, after the hour). */
+  rescan(): Promise<void>;
   /** Resolves when every file seen so far has been handled (for tests and a clean stop). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -61,8 +64,17 @@ export function startLocalExecutor(
   watcher.on('add', (file) => enqueue(path.relative(root, file).split(path.sep).join('/')));
   watcher.on('error', (err) => log.error({ err }, 'watcher error'));
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => chain);
+  const rescan = async () => {
+    for (const folder of ['Approved', 'Rejected']) {
+      for (const name of await readdir(path.join(root, folder)).catch(() => [] as string[])) {
+        if (name.endsWith('.md') && !name.startsWith('.')) enqueue(`${folder}/${name}`);
+      }
+    }
+    await chain;
+  };
   return {
     ready,
+    rescan,
     idle: () => chain,
     async close() {
       await watcher.close();
