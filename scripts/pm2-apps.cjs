@@ -55,8 +55,10 @@ function app(name, args, role) {
     interpreter: 'node',
     cwd: ROOT,
     autorestart: true,
-    // Exit code 0 means "nothing to do here" (e.g. a watcher with no credentials): do not restart it in a loop.
-    stop_exit_codes: [0],
+    // Exit code 78 (EX_CONFIG) means "nothing to do here" (a watcher with no credentials): do not restart it in a
+    // loop. Not 0: PM2 reports a process killed by a signal (SIGKILL, the OOM killer) as exit code 0, and that one
+    // must come back.
+    stop_exit_codes: [78],
     max_restarts: 16,
     min_uptime: 10000,
     exp_backoff_restart_delay: 1000,

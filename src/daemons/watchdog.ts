@@ -44,7 +44,7 @@ async function loadState(stateDir: string): Promise<WatchdogState> {
 /**
  * One round of the watchdog (DESIGN §7): restarts an app PM2 gave up on (`errored`) or whose heartbeat is
  * stale although it runs, and raises one alert in Updates/ when an app keeps failing (so the owner hears of a
- * crash loop once, not every minute). An app stopped with exit code 0 (nothing to do) is left alone.
+ * crash loop once, not every minute). An app stopped with exit code 78 (nothing to do) is left alone.
  */
 export async function runWatchdogOnce(o: WatchdogOptions): Promise<WatchdogAction[]> {
   const now = (o.now ?? (() => new Date()))().getTime();

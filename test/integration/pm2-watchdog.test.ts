@@ -98,7 +98,7 @@ test('the cloud ecosystem has exactly the nine apps, each cloud and draft-only; 
   for (const app of cloud.apps) {
     assert.equal(app.env['AGENT_ROLE'], 'cloud');
     assert.equal(app.env['CLOUD_DRAFT_ONLY'], 'true');
-    assert.deepEqual(app.stop_exit_codes, [0], 'a watcher without credentials exits 0 and stays down');
+    assert.deepEqual(app.stop_exit_codes, [78], 'a watcher without credentials exits 78 and stays down');
   }
   const local = require(path.join(repo, 'ecosystem.local.cjs')) as {
     apps: Array<{ name: string; args: string; env: Record<string, string> }>;

@@ -210,7 +210,7 @@ for (const driver of WATCH_DRIVERS) {
       await assertExactlyOnce();
     });
 
-    it('without credentials: one line, exit 0', () => {
+    it('without credentials: one line, exit 78 (EX_CONFIG)', () => {
       const env: NodeJS.ProcessEnv = {
         PATH: process.env['PATH'],
         AGENT_ROLE: 'cloud',
@@ -223,7 +223,7 @@ for (const driver of WATCH_DRIVERS) {
         encoding: 'utf8',
         timeout: 30_000,
       });
-      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.status, 78, run.stderr);
       const lines = run.stdout.trim().split('\n');
       assert.equal(lines.length, 1);
       assert.match(lines[0] ?? '', new RegExp(`^${driver.name} watcher: no credentials \\(set [A-Z_]+`));

@@ -7,6 +7,8 @@ import { say } from '../print.js';
 
 const STANDINS = ['gmail', 'x', 'graph'] as const;
 
+/** Exit code of a watcher without credentials (sysexits EX_CONFIG); scripts/pm2-apps.cjs does not restart on it. */
+export const UNCONFIGURED_EXIT_CODE = 78;
 export function registerWatchCommands(program: Command, config: () => Config, sandbox: Command): void {
   program
     .command('watch')
@@ -21,13 +23,19 @@ export function registerWatchCommands(program: Command, config: () => Config, sa
       const { missingCredentials, sourceFromConfig } = await import('../../daemons/watchers/from-config.js');
       const missing = missingCredentials(name, cfg.watch);
       if (missing.length > 0) {
-        // Why exit 0, before anything else: PM2 would otherwise restart an unconfigured watcher forever.
+        // Why exit 78 (EX_CONFIG), before anything else: PM2 stops restarting on it (stop_exit_codes), and it
+        // cannot be 0, which PM2 also reports for a process killed by a signal (that one must be restarted).
         say(`${name} watcher: no credentials (set ${missing.join(', ')}); not watching.`);
+        process.exitCode = UNCONFIGURED_EXIT_CODE;
         return;
       }
       const { vault, logger } = await openVaultFromConfig(cfg, `cloud-${name}-watcher`);
       const setup = sourceFromConfig(name, cfg.watch, { logger, ctx: vault.ctx });
-      if (!setup.ok) return say(`${name} watcher: no credentials (set ${setup.missing.join(', ')}); not watching.`);
+      if (!setup.ok) {
+        say(`${name} watcher: no credentials (set ${setup.missing.join(', ')}); not watching.`);
+        process.exitCode = UNCONFIGURED_EXIT_CODE;
+        return;
+      }
       // Loaded here: the provider libraries cost start-up time in every other command.
       const { WatcherRunner } = await import('../../daemons/watchers/runner.js');
       const { runWatcherDaemon } = await import('../../daemons/watchers/schedule.js');
