@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { ALL_TOOLS } from '../../tools/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../core/errors.js';
-import type { Role } from '../core/roles.js';
 import type { RunningHttpServer } from '../mcp/http.js';
 import { serveStdio } from '../mcp/stdio.js';
 import { toolDepsFromConfig } from './context.js';
@@ -16,29 +14,22 @@ export async function serveStdioCommand(config: Config): Promise<void> {
 export interface HttpCommandOptions {
   host?: string;
   port?: number;
-  /** Generate a token when MCP_AUTH_TOKEN is unset (only `up` does; `serve --http` insists on one). */
-  generateToken?: boolean;
-  role?: Role;
 }
 
 export async function serveHttpCommand(
   config: Config,
   options: HttpCommandOptions = {},
-): Promise<{ server: RunningHttpServer; token: string; role: Role }> {
-  let token = config.mcp.authToken;
+): Promise<{ server: RunningHttpServer }> {
+  const token = config.mcp.authToken;
   if (token === undefined) {
-    if (!options.generateToken) {
-      throw new AppError(
-        'invalid_input',
-        'MCP_AUTH_TOKEN is not set; set it to a long random string (e.g. `openssl rand -hex 32`) before serving over HTTP.',
-      );
-    }
-    token = randomBytes(24).toString('hex');
+    throw new AppError(
+      'invalid_input',
+      'MCP_AUTH_TOKEN is not set; set it to a long random string (e.g. `openssl rand -hex 32`) before serving over HTTP.',
+    );
   }
-  const deps = await toolDepsFromConfig(config, 'mcp-http', { role: options.role });
-  const { vault } = deps;
-  await vault.recover();
-  await vault.audit.prune();
+  const deps = await toolDepsFromConfig(config, 'mcp-http');
+  await deps.vault.recover();
+  await deps.vault.audit.prune();
   // Why a dynamic import: the HTTP transport pulls in modules stdio never needs (measured ~55 ms of startup).
   const { serveHttp } = await import('../mcp/http.js');
   const server = await serveHttp(deps, ALL_TOOLS, {
@@ -47,5 +38,5 @@ export async function serveHttpCommand(
     token,
     allowedOrigins: config.mcp.allowedOrigins,
   });
-  return { server, token, role: vault.role };
+  return { server };
 }

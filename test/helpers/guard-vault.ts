@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { B64, HEX, fake, type GuardSample } from './guard-samples.js';
+import { VAULT_FOLDERS } from '../../src/core/vault/layout.js';
 
 /** A fresh temp folder under os.tmpdir(). */
 export function tempDir(prefix: string): Promise<string> {
@@ -21,22 +22,8 @@ export async function writeSample(root: string, sample: GuardSample): Promise<vo
   else await put(root, sample.path, sample.content);
 }
 
-const FOLDERS = [
-  'Inbox',
-  'Needs_Action',
-  'Needs_Action/cloud',
-  'Needs_Action/local',
-  'In_Progress/cloud',
-  'In_Progress/local',
-  'Plans',
-  'Pending_Approval',
-  'Approved',
-  'Rejected',
-  'Done',
-  'Failed',
-  'Updates',
-  'Logs',
-];
+// The protocol's own folder list: a skeleton here must be the vault's skeleton.
+const FOLDERS = VAULT_FOLDERS;
 
 /**
  * A realistic vault with nothing secret in it: the skeleton, task files with frontmatter, hashes, ids,
