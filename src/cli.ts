@@ -6,6 +6,7 @@ import { initVault } from './core/vault/init.js';
 import { openVaultFromConfig } from './cli/context.js';
 import { say, warn } from './cli/print.js';
 import { serveHttpCommand, serveStdioCommand } from './cli/serve.js';
+import { registerAuditCommands } from './cli/commands/audit.js';
 import { registerDraftCommands } from './cli/commands/draft.js';
 import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
@@ -91,6 +92,7 @@ registerSyncCommands(program, config);
 registerDashboardCommand(program, config);
 registerWatchCommands(program, config, sandbox);
 registerWatchdogCommand(program, config);
+registerAuditCommands(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { link, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,7 +12,9 @@ import path from 'node:path';
  *   append the `task.claim` audit line; then the MCP layer appends `tool.claim_task` (mcp/server.ts).
  * - draft (drafts.ts writeDraft): lstat each segment of the claimed path, read it, write the draft to a temp
  *   file + fsync, rename it into place, fsync Needs_Action/cloud, append `draft.write`; then `tool.write_draft`.
- * Audit lines (audit.ts / durable.ts appendLine): open O_APPEND, one write, close; no fsync.
+ * Audit lines (audit.ts appendChained), synchronous: create the `.tmp-audit-*.lock` file O_EXCL, fstat and
+ *   close it; open the log O_APPEND, fstat, read the last 4 KiB, hash the last line, one write, close; stat
+ *   and unlink the lock; no fsync.
  * So per task: 2 file fsyncs, 3 folder fsyncs, 4 audit appends.
  */
 
@@ -53,13 +56,30 @@ async function writeTemp(target: string, data: string): Promise<string> {
 
 async function audit(root: string, entry: Record<string, unknown>): Promise<void> {
   const now = new Date();
-  const line = `${JSON.stringify({ timestamp: now.toISOString(), ...entry, actor: ACTOR })}\n`;
-  const handle = await open(path.join(root, 'Logs', `${now.toISOString().slice(0, 10)}.cloud.jsonl`), 'a', 0o644);
+  const body = JSON.stringify({ timestamp: now.toISOString(), ...entry, actor: ACTOR }).slice(0, -1);
+  const file = path.join(root, 'Logs', `${now.toISOString().slice(0, 10)}.cloud.jsonl`);
+  const lock = path.join(root, 'Logs', `.tmp-audit-${path.basename(file)}.lock`);
+  // One writer here, so the lock is always free: the floor pays its syscalls, never a wait.
+  const lockFd = openSync(lock, 'wx', 0o644);
+  fstatSync(lockFd);
+  closeSync(lockFd);
+  const fd = openSync(file, 'a+', 0o644);
   try {
-    await handle.write(line);
+    const size = fstatSync(fd).size;
+    let prev = '0'.repeat(64);
+    if (size > 0) {
+      const tail = Buffer.allocUnsafe(Math.min(size, 4096));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+      prev = createHash('sha256')
+        .update(tail.subarray(tail.lastIndexOf(0x0a, tail.length - 2) + 1, tail.length - 1))
+        .digest('hex');
+    }
+    writeSync(fd, `${body},"prev":"${prev}"}\n`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+  statSync(lock);
+  unlinkSync(lock);
 }
 
 /** The claimed file's text: the same fields our claim sets, by string edit instead of the YAML Document. */

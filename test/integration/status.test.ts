@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { AuditLog } from '../../src/core/vault/audit.js';
 import { newTaskText } from '../../src/core/vault/frontmatter.js';
 import { writeHeartbeat } from '../../src/daemons/heartbeat.js';
 import { collectStatus } from '../../src/daemons/status/collect.js';
@@ -152,6 +153,64 @@ describe('ai-employee status', () => {
     const vault = await openTestVault(root, 'local', { clock: () => NOW });
     const r = await collectStatus({ vault, role: 'local', stateDir, now: NOW, pm2: NO_PM2 });
     assert.deepEqual([r.verdict, r.reasons], ['ok', []]);
+    assert.ok(
+      renderStatusText(r).includes(
+        'Audit: no log files today or yesterday ("ai-employee audit verify" checks every day)',
+      ),
+    );
+  });
+
+  it("checks today's and yesterday's audit chains: intact, legacy lines, and a broken link fails the verdict", async () => {
+    const root = await tempVaultDir('status-');
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'status-state-'));
+    await writeHeartbeat(stateDir, { name: 'local-executor', at: ago(10), ok: true });
+    const logs = path.join(root, 'Logs');
+    const write = async (day: Date, role: 'cloud' | 'local', n: number) => {
+      const log = new AuditLog(logs, { role, process: 'test' }, () => day);
+      for (let i = 0; i < n; i++) await log.record({ action_type: 'step', target: String(i), result: 'ok' });
+      return log.fileFor(day);
+    };
+    const yesterday = new Date(NOW.getTime() - 86_400_000);
+    const old = new Date(NOW.getTime() - 3 * 86_400_000);
+    await writeFile(path.join(logs, '2026-11-26.cloud.jsonl'), `${JSON.stringify({ action_type: 'before.chains' })}\n`);
+    await write(NOW, 'cloud', 2);
+    await write(NOW, 'local', 3);
+    const yesterdayLocal = await write(yesterday, 'local', 3);
+    const oldFile = await write(old, 'local', 3);
+    await writeFile(oldFile, (await readFile(oldFile, 'utf8')).replace('"target":"0"', '"target":"9"')); // not checked
+
+    const vault = await openTestVault(root, 'local', { clock: () => NOW });
+    const intact = await collectStatus({ vault, role: 'local', stateDir, now: NOW, pm2: NO_PM2 });
+    assert.deepEqual(intact.audit, {
+      days: ['2026-11-26', '2026-11-25'],
+      files: 3,
+      lines: 9,
+      legacy_lines: 1,
+      ok: true,
+      broken: [],
+      action: undefined,
+    });
+    assert.deepEqual([intact.verdict, intact.reasons], ['ok', []]);
+    assert.ok(
+      renderStatusText(intact).includes(
+        'Audit: 3 files (today, yesterday), chains intact, 1 legacy line before the chain',
+      ),
+    );
+
+    const lines = (await readFile(yesterdayLocal, 'utf8')).split('\n');
+    [lines[0], lines[1]] = [lines[1] as string, lines[0] as string];
+    await writeFile(yesterdayLocal, lines.join('\n'));
+    const broken = await collectStatus({ vault, role: 'local', stateDir, now: NOW, pm2: NO_PM2 });
+    assert.equal(broken.audit.ok, false);
+    assert.deepEqual(
+      broken.audit.broken.map((b) => [b.file, b.line, b.reason]),
+      [['Logs/2026-11-25.local.jsonl', 1, 'prev_mismatch']],
+    );
+    assert.equal(broken.verdict, 'fail');
+    assert.ok(broken.reasons.some((r) => r.startsWith('audit log chain broken: Logs/2026-11-25.local.jsonl line 1:')));
+    const text = renderStatusText(broken);
+    assert.ok(text.some((l) => /^Audit: CHAIN BROKEN · Logs\/2026-11-25\.local\.jsonl line 1: /.test(l)));
+    assert.ok(text.some((l) => l.includes('ai-employee audit verify')));
   });
 
   it('never starts a PM2 daemon: no socket, or a dead one, means heartbeats only', async () => {
@@ -179,6 +238,7 @@ describe('ai-employee status', () => {
     assert.equal(r.pending_approvals.length, 3);
     assert.equal(r.pm2.reachable, false);
     assert.equal(r.verdict, 'fail'); // heartbeats were written for a fixed past time: all stale now
+    assert.deepEqual([r.audit.ok, r.audit.files], [true, 0]);
     assert.deepEqual(await readdir(pm2HomeDir), [], 'status did not start PM2');
   });
 });

@@ -55,7 +55,24 @@ export function renderStatusText(r: StatusReport): string[] {
   if (r.guard?.action) out.push(`       → ${r.guard.action}`);
   out.push(`Odoo:  ${odooLine(r)}`);
   if (r.odoo?.action) out.push(`       → ${r.odoo.action}`);
+  out.push(`Audit: ${auditLine(r.audit)}`);
+  for (const b of r.audit.broken.slice(1)) out.push(`       ${breakText(b)}`);
+  if (r.audit.action) out.push(`       → ${r.audit.action}`);
   return out;
+}
+
+/** e.g. "4 files (today, yesterday), chains intact", or the first broken link. Checks only these two days. */
+function auditLine(a: StatusReport['audit']): string {
+  if (!a.ok) return `CHAIN BROKEN · ${breakText(a.broken[0])}`;
+  if (a.files === 0) return 'no log files today or yesterday ("ai-employee audit verify" checks every day)';
+  const legacy =
+    a.legacy_lines > 0 ? `, ${a.legacy_lines} legacy line${a.legacy_lines === 1 ? '' : 's'} before the chain` : '';
+  return `${a.files} file${a.files === 1 ? '' : 's'} (today, yesterday), chains intact${legacy}`;
+}
+
+function breakText(b: StatusReport['audit']['broken'][number] | undefined): string {
+  if (!b) return '';
+  return b.line === 0 ? `${b.file}: ${b.message}` : `${b.file} line ${b.line}: ${b.message}`;
 }
 
 function odooLine(r: StatusReport): string {

@@ -52,6 +52,23 @@ export interface OdooStatus {
   action?: string;
 }
 
+/**
+ * The audit log's hash chains, checked for today's and yesterday's files only (UTC days, both roles): status
+ * stays cheap. `ai-employee audit verify` checks every file.
+ */
+export interface AuditStatus {
+  /** The days checked, `YYYY-MM-DD`. */
+  days: string[];
+  files: number;
+  lines: number;
+  /** Lines written before chaining began (counted, not broken). */
+  legacy_lines: number;
+  ok: boolean;
+  /** The first broken link of each broken file. */
+  broken: Array<{ file: string; line: number; reason: string; message: string }>;
+  action?: string;
+}
+
 export interface StatusReport {
   generated_at: string;
   vault: string;
@@ -69,4 +86,5 @@ export interface StatusReport {
   sync: SyncStatus | null;
   guard: GuardStatus | null;
   odoo: OdooStatus | null;
+  audit: AuditStatus;
 }

@@ -2,8 +2,9 @@ import type { StatusReport, Verdict } from './types.js';
 
 /**
  * One word for the whole machine. fail: something is down or blocked and needs the owner now (a stale or
- * errored daemon, a failed sync or guard, Odoo down long enough to alert). warn: it works, but look soon
- * (a daemon's last cycle failed, an expired approval, files in Failed/, Odoo failing checks, nothing running).
+ * errored daemon, a failed sync or guard, Odoo down long enough to alert, a broken audit chain). warn: it works,
+ * but look soon (a daemon's last cycle failed, an expired approval, files in Failed/, Odoo failing checks,
+ * nothing running).
  */
 export function judge(report: Omit<StatusReport, 'verdict' | 'reasons'>): { verdict: Verdict; reasons: string[] } {
   const fail: string[] = [];
@@ -24,6 +25,9 @@ export function judge(report: Omit<StatusReport, 'verdict' | 'reasons'>): { verd
   else if (odoo?.monitor?.alerted) fail.push(`Odoo is down (${odoo.monitor.failures} failed checks in a row)`);
   else if (odoo?.monitor && odoo.monitor.failures > 0)
     warn.push(`Odoo failed its last ${odoo.monitor.failures} check(s)`);
+  // Why fail: a broken chain means a log line was changed, removed or reordered after it was written.
+  for (const b of report.audit.broken)
+    fail.push(`audit log chain broken: ${b.line === 0 ? b.file : `${b.file} line ${b.line}`}: ${b.message}`);
   const expired = report.pending_approvals.filter((p) => p.expired).length;
   if (expired > 0) warn.push(`${expired} approval request(s) expired: reject them or ask for fresh ones`);
   const failed = report.folders['Failed'] ?? 0;
