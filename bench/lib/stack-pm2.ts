@@ -31,7 +31,13 @@ export const CLOUD_APPS = [
 export interface Pm2App {
   name: string;
   pid: number;
-  pm2_env: { status: string; restart_time: number; pm_uptime: number };
+  pm2_env: {
+    status: string;
+    restart_time: number;
+    pm_uptime: number;
+    /** The last restart delay of the exponential backoff; PM2 sets it back to 0 after 30 s up. */
+    prev_restart_delay?: number;
+  };
   monit?: { memory: number; cpu: number };
 }
 

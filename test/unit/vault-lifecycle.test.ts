@@ -10,8 +10,14 @@ import { openTestVault, seedEmailTask, tempVaultDir } from '../helpers/vault.js'
 
 /** Focused tests of the vault core's task life cycle (DESIGN §3): claim, release, complete, fail, recover. */
 
-const T0 = new Date('2026-11-26T10:00:00.000Z');
 const MIN = 60_000;
+/**
+ * The fake clock starts at the real time the file is loaded, so that the tests mean the same on any day.
+ * Why not a fixed date: recovery compares the clock with file mtimes, which the kernel stamps with the real
+ * time; a fixed date drifts into the past and every file written by a test then looks like it comes from the
+ * future. Tests whose outcome depends on a file's age set that age with utimes(), relative to the clock.
+ */
+const T0 = new Date();
 
 /** A vault with a clock the test moves by hand. */
 async function setup(options: { role?: 'cloud' | 'local'; lease?: { minutes: number; maxAttempts: number } } = {}) {
@@ -47,6 +53,22 @@ function rejectsWith(code: string, message?: RegExp) {
 }
 
 const fm = (text: string) => parseTaskText(text).data;
+
+/**
+ * The real clock, corrected by how far the file system's clock (the mtime the kernel gives a new file in `dir`)
+ * is from it. On one machine the two agree and the correction is a few milliseconds at most; it matters only
+ * where the process clock is shifted on its own, as under `faketime` (npm run test:future).
+ */
+async function fileSystemClock(dir: string): Promise<() => Date> {
+  const probe = path.join(dir, '.clock-probe');
+  const before = Date.now();
+  await writeFile(probe, '');
+  const after = Date.now();
+  const { mtimeMs } = await stat(probe);
+  await rm(probe);
+  const offset = mtimeMs - (before + after) / 2;
+  return () => new Date(Date.now() + offset);
+}
 
 test('claim moves the task to In_Progress/cloud and stamps claimed_by, claimed_from and lease_until', async (t) => {
   const v = await setup();
@@ -401,10 +423,24 @@ test('recover finishes or undoes each crash state of claim and move, and a secon
 
   // 7. Temp files: one from a crash long ago, one being written right now by a live writer.
   await writeFile(v.abs(`${inP}/.tmp-000000000000-EMAIL_9.md`), 'half a file');
-  const old = new Date(T0.getTime() - 5 * MIN);
-  await utimes(v.abs(`${inP}/.tmp-000000000000-EMAIL_9.md`), old, old);
   await writeFile(v.abs(`${inP}/.tmp-111111111111-EMAIL_10.md`), 'being written');
-  await utimes(v.abs(`${inP}/.tmp-111111111111-EMAIL_10.md`), T0, T0);
+
+  // Recovery runs after the crash, past the minute in which a file may still belong to a live operation, and
+  // before the claim lease of 2 lapses. Every file of the crash is 5 minutes old (its mtime, set here rather
+  // than left to when the test happened to write it); the live writer's temp file is brand new. The takes of 1
+  // and 2 carry no time in their names, so they count as old whatever their mtime.
+  const recoverAt = new Date(T0.getTime() + 10 * MIN);
+  const crashedAt = new Date(recoverAt.getTime() - 5 * MIN);
+  for (const rel of [
+    `${inP}/EMAIL_3.md`, // and Done/EMAIL_3.md: the same inode
+    `${inP}/EMAIL_4.md`,
+    `${inP}/EMAIL_5.md`,
+    `${inP}/EMAIL_6.md`,
+    `${inP}/.tmp-000000000000-EMAIL_9.md`,
+  ])
+    await utimes(v.abs(rel), crashedAt, crashedAt);
+  await utimes(v.abs(`${inP}/.tmp-111111111111-EMAIL_10.md`), recoverAt, recoverAt);
+  v.at(recoverAt);
 
   const report = await v.vault.recover();
   assert.deepEqual(report, {
@@ -513,10 +549,10 @@ test('the audit log is one JSON object per line in Logs/YYYY-MM-DD.cloud.jsonl, 
     parameters: { api_key: 'sk-live-SECRET-1', nested: { password: 'hunter2-SECRET' }, model: 'res.partner' },
     result: 'ok',
   });
-  assert.deepEqual(await readdir(v.abs('Logs')).then((n) => n.filter((x) => x !== '.gitkeep')), [
-    '2026-11-26.cloud.jsonl',
-  ]);
-  const raw = await v.read('Logs/2026-11-26.cloud.jsonl');
+  // One file per UTC day of the vault's clock.
+  const logName = `${T0.toISOString().slice(0, 10)}.cloud.jsonl`;
+  assert.deepEqual(await readdir(v.abs('Logs')).then((n) => n.filter((x) => x !== '.gitkeep')), [logName]);
+  const raw = await v.read(`Logs/${logName}`);
   assert.ok(raw.endsWith('\n'));
   assert.doesNotMatch(raw, /SECRET/);
   const lines = await readAuditLines(v.root);
@@ -553,6 +589,8 @@ test('BUG: recover duplicates a task whose move to Done/ under a de-duplicated n
   const done = await v.vault.complete(a.path, 'replied');
   assert.match(done.path, /^Done\/EMAIL_1\..+\.md$/);
   await link(v.abs(done.path), v.abs(a.path));
+  // Recovery an hour after the crash: the linked file is an hour old, whenever the test wrote it.
+  await utimes(v.abs(a.path), T0, T0);
   v.at(new Date(T0.getTime() + 60 * MIN));
   await v.vault.recover();
   const census = await takeCensus(v.root);
@@ -593,8 +631,12 @@ test('BUG: recover run while another process is claiming returns its in-flight t
   // Every MCP server start (src/cli/serve.ts) runs recover() while workers may be claiming.
   const v = await setup();
   t.after(v.cleanup);
-  const worker = await openTestVault(v.root, 'cloud', { processName: 'worker' });
-  const starting = await openTestVault(v.root, 'cloud', { processName: 'server-start' });
+  // Both run on the machine's clock, as in production. Why through fileSystemClock: recovery judges whether a
+  // temp file is in flight by its mtime, which the kernel stamps; under a shifted process clock (the CI run
+  // under faketime) every live temp file would look a year old. This test is about the race, not about skew.
+  const clock = await fileSystemClock(v.root);
+  const worker = await openTestVault(v.root, 'cloud', { processName: 'worker', clock });
+  const starting = await openTestVault(v.root, 'cloud', { processName: 'server-start', clock });
   const ids: string[] = [];
   const errors: string[] = [];
   for (let i = 1; i <= 40; i += 1) {
