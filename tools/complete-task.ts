@@ -5,7 +5,8 @@ import { taskViewShape, vaultPathInput } from './shapes.js';
 export default defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description: 'Files a claimed task in Done/ with its outcome (and an optional note appended to its body).',
+  description:
+    'Files a claimed task in Done/ with its outcome (and an optional note appended to its body). Refused while the task has an open approval request: the executor files it once the owner has decided.',
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   input: {

@@ -6,8 +6,8 @@ import type { ToolDeps } from './define.js';
 
 /**
  * Shared by the tools that execute an approval (odoo_post_invoice, odoo_register_payment, send_email,
- * publish_reply): the approval must be of the tool's own action, then the executor runs every check (expiry,
- * hash, once, arrived locally, the live state of the target) before acting.
+ * publish_reply): the approval must be of the tool's own action, then the executor runs every check (once, the
+ * owner's decision on this machine, the hash at that decision, expiry, the live state of the target) before acting.
  */
 export async function executeApprovalTool(deps: ToolDeps, approval: string, action: ApprovalAction) {
   const executor = deps.executor!;
@@ -18,7 +18,7 @@ export async function executeApprovalTool(deps: ToolDeps, approval: string, acti
   if (outcome.status !== 'executed') {
     throw new AppError(
       'conflict',
-      `Not executed: ${outcome.reason ?? outcome.status} The approval is now in ${outcome.filedAt}.`,
+      `Not executed: ${outcome.reason ?? outcome.status} The approval ${outcome.filedAt === outcome.approval ? 'stays' : 'is now'} in ${outcome.filedAt}.`,
     );
   }
   return {

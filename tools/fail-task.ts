@@ -6,7 +6,7 @@ export default defineTool({
   name: 'fail_task',
   title: 'Fail a task',
   description:
-    'Moves a claimed task to Failed/ with the reason, for a human to look at. Use it when the task cannot be done as asked.',
+    'Moves a claimed task to Failed/ with the reason, for a human to look at. Use it when the task cannot be done as asked. Refused while the task has an open approval request (the owner rejects it instead).',
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   input: { path: vaultPathInput, reason: z.string().min(1).max(2000) },

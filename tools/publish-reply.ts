@@ -7,7 +7,7 @@ export default defineTool({
   name: 'publish_reply',
   title: 'Publish an approved reply',
   description:
-    "Publishes the approved draft as a public reply on X, Facebook or Instagram, only on the owner's approval: give the path of a SOCIAL_REPLY_* file the owner moved to Approved/.",
+    "Publishes the text of an approval as a public reply on X, Facebook or Instagram, only on the owner's decision: give the path of a SOCIAL_REPLY_* file the owner moved to Approved/. Publishes exactly the approval file's text block.",
   requires: ['social.reply', 'approval.execute'],
   needs: ['executor'],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

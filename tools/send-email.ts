@@ -7,7 +7,7 @@ export default defineTool({
   name: 'send_email',
   title: 'Send an approved email',
   description:
-    "Sends the approved draft as a reply in the original Gmail thread, only on the owner's approval: give the path of an EMAIL_SEND_* file the owner moved to Approved/. Refused if expired, changed since it was requested, already sent, or not approved on this machine.",
+    "Sends the text of an approval as a reply in the original Gmail thread, only on the owner's decision: give the path of an EMAIL_SEND_* file the owner moved to Approved/. Sends exactly the approval file's text block. Refused if expired, changed since the owner decided, already sent, or not approved by the owner on this machine.",
   requires: ['mail.send', 'approval.execute'],
   needs: ['executor'],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

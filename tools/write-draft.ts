@@ -6,7 +6,7 @@ export default defineTool({
   name: 'write_draft',
   title: 'Write a draft',
   description:
-    'Writes a draft (a reply, a post, a note) for a task you have claimed, as Needs_Action/<role>/DRAFT_<task>.md. Writing again replaces the draft. Nothing is sent: pass the draft to request_approval.',
+    'Writes a draft (a reply, a post, a note) for a task you have claimed, as Needs_Action/<role>/DRAFT_<task>.md. Writing again replaces the draft, until you call request_approval: the request copies the draft text into itself (that text is what the owner reads and what is sent), and from then on write_draft on the task is refused. Nothing is sent: pass the draft to request_approval.',
   requires: ['vault.draft'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: {

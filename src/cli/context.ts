@@ -28,6 +28,7 @@ export async function openVaultFromConfig(
     logger,
     processName,
     lease: { minutes: config.claim.leaseMinutes, maxAttempts: config.claim.maxAttempts },
+    stateDir: config.stateDir,
   });
   return { vault, logger };
 }

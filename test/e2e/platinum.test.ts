@@ -31,13 +31,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
 const onRemote = async (ws: Workspace) =>
   (await run('git', ['--git-dir', ws.remote, 'ls-tree', '-r', '--name-only', 'main'])).stdout.split('\n');
-const auditActions = async (vault: string, role: string) => {
+const readLogLines = async (vault: string, role: string) => {
   const lines: string[] = [];
   for (const name of await list(path.join(vault, 'Logs')))
     if (name.endsWith(`.${role}.jsonl`))
       lines.push(...(await readFile(path.join(vault, 'Logs', name), 'utf8')).trim().split('\n'));
-  return lines.map((l) => (JSON.parse(l) as { action_type: string }).action_type);
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 };
+const auditActions = async (vault: string, role: string) =>
+  (await readLogLines(vault, role)).map((l) => String(l['action_type']));
 
 test(
   'the Platinum gate: mail and invoice arrive while Local is offline; Local comes back, the owner approves, the MCP tools act once; Done/ on both',
@@ -166,6 +168,28 @@ test(
       for (const step of ['execute.send_email', 'tool.send_email', 'execute.post_invoice', 'tool.odoo_post_invoice'])
         assert.ok(localAudit.includes(step), `local audit has ${step}`);
       assert.equal(standins.gmail.sent.length, 1, 'still exactly one reply');
+
+      // Each role's log is an intact hash chain, and local's shows the owner's decision and the execution of each.
+      for (const vault of [ws.localVault, ws.cloudVault]) {
+        const verified = await run(process.execPath, [cli, 'audit', 'verify', '--vault', vault], {
+          env: { PATH: process.env['PATH'] ?? '' },
+        });
+        assert.match(verified.stdout, /chains intact/, `audit verify on ${vault}`);
+      }
+      const localLines = (await readLogLines(ws.localVault, 'local')).filter((l) => l['result'] === 'ok');
+      for (const [name, action] of [
+        [mailApproval, 'send_email'],
+        [invoiceApproval, 'post_invoice'],
+      ] as const) {
+        const decided = localLines.find(
+          (l) => l['action_type'] === 'approval.approve' && l['target'] === `Approved/${name}`,
+        );
+        assert.ok(decided && decided['approved_by'] === 'owner', `local's log has the owner's decision on ${name}`);
+        assert.ok(
+          localLines.some((l) => l['action_type'] === `execute.${action}` && l['target'] === `Approved/${name}`),
+          `local's log has the execution of ${name}`,
+        );
+      }
     } finally {
       await client?.close().catch(() => undefined);
       await group.stopAll();

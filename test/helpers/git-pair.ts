@@ -57,8 +57,15 @@ export async function openSide(
   const root = path.join(dir, role);
   await initVault(root);
   const policy = await loadPolicy(role, { dir: options.policyDir, draftOnly: role === 'cloud' });
-  const vault = await Vault.open({ root, policy, logger: silentLogger(), processName: 'test', clock: options.clock });
   const stateDir = path.join(dir, `${role}-state`);
+  const vault = await Vault.open({
+    root,
+    policy,
+    logger: silentLogger(),
+    processName: 'test',
+    clock: options.clock,
+    stateDir,
+  });
   const sync = new GitSyncService({ vault, stateDir, remote, logger: silentLogger(), ...options.sync });
   return { role, root: vault.root, stateDir, vault, sync };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../src/core/log.js';
@@ -6,6 +6,7 @@ import { loadPolicy } from '../../src/core/policy/policy.js';
 import type { Role } from '../../src/core/roles.js';
 import { newTaskText } from '../../src/core/vault/frontmatter.js';
 import { initVault } from '../../src/core/vault/init.js';
+import { sightPendingApprovals } from '../../src/core/vault/owner-evidence.js';
 import { Vault } from '../../src/core/vault/vault.js';
 
 /** A fresh vault in its own temp folder: parallel-safe. */
@@ -23,6 +24,8 @@ export async function openTestVault(
     clock?: () => Date;
     processName?: string;
     lease?: { minutes: number; maxAttempts: number };
+    /** The machine's state folder; default `<root>.state` beside the vault (outside it, as in production). */
+    stateDir?: string;
   } = {},
 ): Promise<Vault> {
   const policy = await loadPolicy(role, { draftOnly: options.draftOnly ?? role === 'cloud' });
@@ -33,6 +36,7 @@ export async function openTestVault(
     processName: options.processName ?? 'test',
     clock: options.clock,
     lease: options.lease,
+    stateDir: options.stateDir ?? `${root}.state`,
   });
 }
 
@@ -62,4 +66,14 @@ export async function seedEmailTask(
     ),
   );
   return rel;
+}
+
+/**
+ * The owner approves by moving a request from Pending_Approval/ to Approved/ (as in Obsidian), on a local
+ * machine whose executor has seen it pending there: the sighting is what makes the move his decision.
+ */
+export async function ownerMovesToApproved(root: string, name: string): Promise<void> {
+  const local = await openTestVault(root, 'local', { processName: 'owner' });
+  await sightPendingApprovals(local.ctx);
+  await rename(path.join(root, 'Pending_Approval', name), path.join(root, 'Approved', name));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +13,7 @@ import { templateDrafter } from '../../src/daemons/workers/drafting.js';
 import { startGmailStandin } from '../../src/sandbox/gmail/server.js';
 import { startXStandin } from '../../src/sandbox/x/server.js';
 import { connectInProcess, textOf } from '../helpers/mcp-client.js';
-import { openTestVault, seedEmailTask, tempVaultDir } from '../helpers/vault.js';
+import { openTestVault, ownerMovesToApproved, seedEmailTask, tempVaultDir } from '../helpers/vault.js';
 
 async function executorFor(
   root: string,
@@ -46,7 +46,7 @@ test('an approved email reply is sent once through the MCP tool send_email, in t
     await runDraftWorkerOnce(await openTestVault(root, 'cloud'), templateDrafter());
     // The owner approves by moving the file, as in Obsidian.
     const name = 'EMAIL_SEND_EMAIL_1.md';
-    await rename(path.join(root, 'Pending_Approval', name), path.join(root, 'Approved', name));
+    await ownerMovesToApproved(root, name);
     const client = createGmailClient({
       apiUrl: gmail.url,
       tokenUrl: gmail.tokenUrl,
@@ -112,8 +112,7 @@ test('an approved X reply is posted once; a platform without credentials is refu
       ),
     );
     await runDraftWorkerOnce(await openTestVault(root, 'cloud'), templateDrafter());
-    for (const n of ['SOCIAL_REPLY_TWEET_77.md', 'SOCIAL_REPLY_IG_5.md'])
-      await rename(path.join(root, 'Pending_Approval', n), path.join(root, 'Approved', n));
+    for (const n of ['SOCIAL_REPLY_TWEET_77.md', 'SOCIAL_REPLY_IG_5.md']) await ownerMovesToApproved(root, n);
     const xClient = createXClient({ apiUrl: x.url, credentials: x.credentials, timeoutMs: 5000 });
     const conn = await connectInProcess(root, 'local', { deps: { executor: await executorFor(root, { x: xClient }) } });
     try {
@@ -150,11 +149,7 @@ test('an hourly limit on replies: over it, an approved reply waits in Approved/ 
       });
     }
     await runDraftWorkerOnce(await openTestVault(root, 'cloud'), templateDrafter());
-    for (const n of [1, 2])
-      await rename(
-        path.join(root, 'Pending_Approval', `EMAIL_SEND_EMAIL_${n}.md`),
-        path.join(root, 'Approved', `EMAIL_SEND_EMAIL_${n}.md`),
-      );
+    for (const n of [1, 2]) await ownerMovesToApproved(root, `EMAIL_SEND_EMAIL_${n}.md`);
     const client = createGmailClient({
       apiUrl: gmail.url,
       tokenUrl: gmail.tokenUrl,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { normaliseApprovalText } from '../../src/core/vault/approval-text.js';
 import { approvalContentHash } from '../../src/core/vault/approval-actions.js';
 import { newTaskText, parseTaskText } from '../../src/core/vault/frontmatter.js';
 import { runDraftWorkerOnce } from '../../src/daemons/workers/draft-worker.js';
@@ -40,7 +41,10 @@ test('an email becomes a template draft and a send_email approval that replies i
     thread_id: 't-1',
     in_reply_to: '<m1@example.com>',
   };
-  assert.equal(approval.data['content_sha256'], approvalContentHash('send_email', params, draft.body));
+  assert.equal(
+    approval.data['content_sha256'],
+    approvalContentHash('send_email', params, normaliseApprovalText(draft.body)),
+  );
   assert.equal((await read(root, 'In_Progress/cloud/EMAIL_1.md')).data['status'], 'awaiting_approval');
   assert.deepEqual(
     await runDraftWorkerOnce(vault, templateDrafter()),

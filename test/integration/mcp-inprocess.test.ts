@@ -8,6 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_TOOLS } from '../../tools/index.js';
 import { silentLogger } from '../../src/core/log.js';
 import { buildMcpServer } from '../../src/mcp/server.js';
+import { normaliseApprovalText } from '../../src/core/vault/approval-text.js';
 import { approvalContentHash } from '../../src/core/vault/approval-actions.js';
 import type { Role } from '../../src/core/roles.js';
 import { openTestVault, seedEmailTask, tempVaultDir } from '../helpers/vault.js';
@@ -74,7 +75,11 @@ test('cloud works a mail task end to end through the tools: list, claim, draft, 
   const draftBody = (await readFile(path.join(root, draft.path), 'utf8')).split('---\n')[2] ?? '';
   assert.equal(
     approval.content_sha256,
-    approvalContentHash('send_email', { to: 'customer@example.com', subject: 'Re: Question 2' }, draftBody),
+    approvalContentHash(
+      'send_email',
+      { to: 'customer@example.com', subject: 'Re: Question 2' },
+      normaliseApprovalText(draftBody),
+    ),
   );
 
   const task = (await call('read_task', { path: claimed.path })).structuredContent as {

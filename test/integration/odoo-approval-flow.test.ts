@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { copyFile, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { executeApproved } from '../../src/core/actions/executor.js';
 import { ownerDecides } from '../../src/core/actions/owner-decision.js';
-import { CLOUD_GIT_AUTHOR } from '../../src/core/actions/provenance.js';
 import { parseTaskText } from '../../src/core/vault/frontmatter.js';
+import { sightPendingApprovals } from '../../src/core/vault/owner-evidence.js';
+import type { Vault } from '../../src/core/vault/vault.js';
 import { startLocalExecutor } from '../../src/daemons/workers/local-executor.js';
 import { runOdooWorkerOnce } from '../../src/daemons/workers/odoo-worker.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -35,8 +35,11 @@ async function cloudDrafts(n: number) {
   return { root, cloud, local, name, invoiceId: Number(approval['invoice_id']) };
 }
 
-const ownerMoves = (root: string, name: string, to: 'Approved' | 'Rejected' = 'Approved') =>
-  rename(path.join(root, 'Pending_Approval', name), path.join(root, to, name));
+/** The owner moves a request on the local machine, whose executor has seen it pending there (owner-evidence.ts). */
+async function ownerMoves(local: Vault, name: string, to: 'Approved' | 'Rejected' = 'Approved') {
+  await sightPendingApprovals(local.ctx);
+  await rename(path.join(local.root, 'Pending_Approval', name), path.join(local.root, to, name));
+}
 
 test('task → draft invoice → approval → the owner moves it → the watching executor posts it; everything is filed in Done/', async () => {
   const { root, local, name, invoiceId } = await cloudDrafts(1);
@@ -52,7 +55,7 @@ test('task → draft invoice → approval → the owner moves it → the watchin
       }
     }, 25);
   });
-  await ownerMoves(root, name);
+  await rename(path.join(root, 'Pending_Approval', name), path.join(root, 'Approved', name));
   await outcome;
   await executor.close();
 
@@ -73,7 +76,7 @@ test('a payment approved by the owner registers through the wizard; it is never 
   const { root, local, name, invoiceId } = await cloudDrafts(2);
   const odoo = odooClientFor(standin, local);
   const deps = await localExecutorDeps(local, odoo);
-  await ownerMoves(root, name);
+  await ownerMoves(local, name);
   assert.equal((await executeApproved(deps, `Approved/${name}`)).status, 'executed');
 
   const pay = await local.requestApproval({
@@ -81,7 +84,7 @@ test('a payment approved by the owner registers through the wizard; it is never 
     action: 'register_payment',
     params: { invoice_id: invoiceId, amount: 300, currency: 'EUR' },
   });
-  await ownerMoves(root, path.basename(pay.path));
+  await ownerMoves(local, path.basename(pay.path));
   const paid = await executeApproved(deps, `Approved/${path.basename(pay.path)}`);
   assert.equal(paid.status, 'executed');
   assert.equal(paid.result?.['payment_state'], 'paid');
@@ -92,7 +95,7 @@ test('a payment approved by the owner registers through the wizard; it is never 
     action: 'register_payment',
     params: { invoice_id: invoiceId, amount: 300, currency: 'EUR' },
   });
-  await ownerMoves(root, path.basename(again.path));
+  await ownerMoves(local, path.basename(again.path));
   const before = standin.calls.filter((c) => c.model === 'account.payment.register').length;
   const refused = await executeApproved(deps, `Approved/${path.basename(again.path)}`);
   assert.equal(refused.status, 'failed');
@@ -105,14 +108,14 @@ test('tampering is refused with its reason and nothing is posted twice', async (
   const postCalls = () => standin.calls.filter((c) => c.method === 'action_post').length;
 
   await t.test('an approved amount that differs from the invoice', async () => {
-    const { root, local, invoiceId } = await cloudDrafts(3);
+    const { local, invoiceId } = await cloudDrafts(3);
     const deps = await localExecutorDeps(local, odooClientFor(standin, local));
     const forged = await local.requestApproval({
       subject: 'forged',
       action: 'post_invoice',
       params: { invoice_id: invoiceId, amount: 30, currency: 'EUR' },
     });
-    await ownerMoves(root, path.basename(forged.path));
+    await ownerMoves(local, path.basename(forged.path));
     const before = postCalls();
     const outcome = await executeApproved(deps, `Approved/${path.basename(forged.path)}`);
     assert.equal(outcome.status, 'failed');
@@ -124,7 +127,7 @@ test('tampering is refused with its reason and nothing is posted twice', async (
     const { root, local, name } = await cloudDrafts(4);
     const later = await openTestVault(root, 'local', { clock: () => new Date(Date.now() + 3 * 86_400_000) });
     const deps = await localExecutorDeps(later, odooClientFor(standin, later));
-    await ownerMoves(root, name);
+    await ownerMoves(local, name);
     const before = postCalls();
     const outcome = await executeApproved(deps, `Approved/${name}`);
     assert.equal(outcome.status, 'refused');
@@ -134,23 +137,40 @@ test('tampering is refused with its reason and nothing is posted twice', async (
     void local;
   });
 
-  await t.test('an approval whose hash no longer matches (edited without re-hashing)', async () => {
+  await t.test('one edited after the owner decided', async () => {
     const { root, local, name } = await cloudDrafts(5);
     const deps = await localExecutorDeps(local, odooClientFor(standin, local));
-    const file = path.join(root, 'Pending_Approval', name);
+    const approved = await ownerDecides(local.ctx, `Pending_Approval/${name}`, 'approve');
+    const file = path.join(root, approved);
     await writeFile(file, (await readFile(file, 'utf8')).replace('amount: 300', 'amount: 3'));
-    await ownerMoves(root, name);
     const before = postCalls();
-    const outcome = await executeApproved(deps, `Approved/${name}`);
+    const outcome = await executeApproved(deps, approved);
     assert.equal(outcome.status, 'refused');
-    assert.match(outcome.reason ?? '', /content_sha256 does not match/);
+    assert.match(outcome.reason ?? '', /changed after the owner's decision/);
     assert.equal(postCalls(), before);
   });
+
+  await t.test(
+    "one edited by the owner before he moved it: his edit is what is executed (and Odoo's check refuses it)",
+    async () => {
+      const { root, local, name } = await cloudDrafts(10);
+      const deps = await localExecutorDeps(local, odooClientFor(standin, local));
+      await sightPendingApprovals(local.ctx);
+      const file = path.join(root, 'Pending_Approval', name);
+      await writeFile(file, (await readFile(file, 'utf8')).replace('amount: 300', 'amount: 3'));
+      await ownerMoves(local, name);
+      const before = postCalls();
+      const outcome = await executeApproved(deps, `Approved/${name}`);
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.reason ?? '', /totals 300, but 3 was approved/);
+      assert.equal(postCalls(), before);
+    },
+  );
 
   await t.test('one executed twice', async () => {
     const { root, local, name } = await cloudDrafts(6);
     const deps = await localExecutorDeps(local, odooClientFor(standin, local));
-    await ownerMoves(root, name);
+    await ownerMoves(local, name);
     assert.equal((await executeApproved(deps, `Approved/${name}`)).status, 'executed');
     await copyFile(path.join(root, 'Done', name), path.join(root, 'Approved', name));
     const before = postCalls();
@@ -160,29 +180,18 @@ test('tampering is refused with its reason and nothing is posted twice', async (
     assert.equal(postCalls(), before);
   });
 
-  await t.test('one that arrived in Approved/ through a commit by cloud', async () => {
+  await t.test('one that stands in Approved/ without the owner having moved it there on this machine', async () => {
     const { root, local, name } = await cloudDrafts(7);
     const deps = await localExecutorDeps(local, odooClientFor(standin, local));
-    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.name=owner', '-c', 'user.email=owner@example.com', 'add', '-A');
-    git('-c', 'user.name=owner', '-c', 'user.email=owner@example.com', 'commit', '-qm', 'vault');
-    await ownerMoves(root, name);
-    git('add', '-A');
-    git(
-      '-c',
-      `user.name=${CLOUD_GIT_AUTHOR}`,
-      '-c',
-      'user.email=cloud@example.com',
-      'commit',
-      '-qm',
-      'cloud approves itself',
-    );
+    await sightPendingApprovals(local.ctx);
+    // A copy, not a move: the request is still pending, so this is no decision of the owner's.
+    await copyFile(path.join(root, 'Pending_Approval', name), path.join(root, 'Approved', name));
     const before = postCalls();
     const outcome = await executeApproved(deps, `Approved/${name}`);
-    assert.equal(outcome.status, 'refused');
-    assert.match(outcome.reason ?? '', /through a pull from cloud/);
+    assert.equal(outcome.status, 'suspicious');
+    assert.match(outcome.reason ?? '', /no decision of the owner/);
     assert.equal(postCalls(), before);
+    assert.ok((await readdir(path.join(root, 'Approved'))).includes(name), 'it stays for the owner');
   });
 });
 
@@ -197,7 +206,7 @@ test("the owner's own edit is re-hashed by `approve`; a rejection files the requ
   });
   const payFile = path.join(root, pay.path);
   await writeFile(payFile, (await readFile(payFile, 'utf8')).replace('amount: 300', 'amount: 100'));
-  await ownerMoves(root, name);
+  await ownerMoves(local, name);
   await executeApproved(deps, `Approved/${name}`);
   const approved = await ownerDecides(local.ctx, pay.path, 'approve');
   const outcome = await executeApproved(deps, approved);
@@ -205,7 +214,7 @@ test("the owner's own edit is re-hashed by `approve`; a rejection files the requ
   assert.equal(outcome.result?.['payment_state'], 'partial', 'the edited amount (100 of 300) is what was paid');
 
   const other = await cloudDrafts(9);
-  await ownerMoves(other.root, other.name, 'Rejected');
+  await ownerMoves(other.local, other.name, 'Rejected');
   const rejected = await (
     await import('../../src/core/actions/executor.js')
   ).recordRejection(await localExecutorDeps(other.local, odoo), `Rejected/${other.name}`);

@@ -464,7 +464,11 @@ describe('the core check applies outside MCP', () => {
       [
         'requestApproval',
         () =>
-          vault.requestApproval({ task: claimed, action: 'send_email', params: { to: 'a@example.com', subject: 's' } }),
+          vault.requestApproval({
+            task: claimed,
+            action: 'post_invoice',
+            params: { invoice_id: 1, amount: 10, currency: 'EUR' },
+          }),
       ],
       ['postUpdate', () => vault.postUpdate({ title: 't', body: 'b' })],
     ] as const) {

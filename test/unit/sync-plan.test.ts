@@ -49,7 +49,7 @@ test('trust boundary: refused incoming paths keep our version; accepted ones arr
       change('Rejected/Y.md', 'y0', null),
       change('Needs_Action/EMAIL_2.md', null, 'e2'),
     ]),
-    accepts: (p) => !p.startsWith('Approved') && !p.startsWith('Rejected') && p !== 'Dashboard.md',
+    accepts: ({ path: p }) => !p.startsWith('Approved') && !p.startsWith('Rejected') && p !== 'Dashboard.md',
     read: async () => '',
   });
   assert.deepEqual(plan.refused.map((r) => r.path).sort(), ['Approved/X.md', 'Dashboard.md', 'Rejected/Y.md']);

@@ -265,10 +265,12 @@ test('a task awaiting approval has no lease and is never released by recover', a
   t.after(v.cleanup);
   await seedEmailTask(v.root, 1);
   const claimed = await v.vault.claim({ path: 'Needs_Action/EMAIL_1.md' });
+  const draft = await v.vault.writeDraft({ task: claimed.path, body: 'Dear customer, yes.' });
   await v.vault.requestApproval({
     task: claimed.path,
     action: 'send_email',
     params: { to: 'customer@example.com', subject: 'Re: Question 1' },
+    draft: draft.path,
   });
   const waiting = await v.read(claimed.path);
   assert.equal(fm(waiting)['status'], 'awaiting_approval');
@@ -508,7 +510,7 @@ test('request_approval writes the request with its hash, marks the task, and is 
   const req = { task: a.path, action: 'send_email', params, draft: draft.path };
   const r1 = await v.vault.requestApproval(req);
   assert.equal(r1.path, 'Pending_Approval/EMAIL_SEND_EMAIL_1.md');
-  const expected = approvalContentHash('send_email', params, 'Dear customer,\nhere it is.\n');
+  const expected = approvalContentHash('send_email', params, 'Dear customer,\nhere it is.');
   assert.equal(r1.content_sha256, expected);
   const file = parseTaskText(await v.read(r1.path));
   assert.equal(file.data['type'], 'approval_request');
@@ -523,13 +525,22 @@ test('request_approval writes the request with its hash, marks the task, and is 
   assert.equal(file.data['content_sha256'], expected);
   assert.equal(file.data['expires'], new Date(T0.getTime() + 48 * 3_600_000).toISOString());
   assert.match(file.body, /move this file to `Approved\/`/);
+  // The text travels in the request itself, between its markers: what the owner reads is what is sent.
+  assert.match(file.body, /ai-employee:text-begin.*-->\nDear customer,\nhere it is\.\n<!-- ai-employee:text-end -->/);
   const task = fm(await v.read(a.path));
   assert.equal(task['status'], 'awaiting_approval');
   assert.equal(task['approval'], r1.path);
 
+  v.at(new Date(T0.getTime() + 5 * MIN));
   const r2 = await v.vault.requestApproval(req);
   assert.equal(r2.path, r1.path);
   assert.equal(r2.content_sha256, r1.content_sha256);
+  assert.equal(r2.expires, r1.expires, "a retry answers with the file's expiry, not a new one");
+  // Once the request is out, a new draft could only contradict it: refused, naming the request.
+  await assert.rejects(
+    v.vault.writeDraft({ task: a.path, body: 'Other words.' }),
+    rejectsWith('conflict', /EMAIL_SEND_EMAIL_1/),
+  );
   await assert.rejects(
     v.vault.requestApproval({ ...req, params: { ...params, subject: 'Something else' } }),
     rejectsWith('conflict', /different content is already pending/),

@@ -34,7 +34,7 @@ function roleEnv(ws: Workspace, s: Standins, role: 'cloud' | 'local'): NodeJS.Pr
     WATCH_TWITTER_SCHEDULE: every2s,
     WATCH_FACEBOOK_SCHEDULE: every2s,
     WATCH_INSTAGRAM_SCHEDULE: every2s,
-    // Git needs a committer on a fresh machine; the author (who provenance checks) is set by the sync per role.
+    // Git needs a committer on a fresh machine; the author (for people reading the history) is set by the sync per role.
     GIT_COMMITTER_NAME: 'ai-employee sandbox',
     GIT_COMMITTER_EMAIL: 'sandbox@ai-employee.invalid',
   };

@@ -4,6 +4,7 @@ import { invalidInput } from '../errors.js';
 import { resolveIn, type VaultContext } from '../vault/context.js';
 import { parseTaskText, type TaskText } from '../vault/frontmatter.js';
 import { APPROVAL_ACTIONS, paramsFromFrontmatter, type ApprovalAction } from '../vault/approval-actions.js';
+import { extractApprovalText } from '../vault/approval-text.js';
 
 /** An approval file as the executor reads it: the fields every check needs, and the draft text it covers. */
 export interface ApprovalDoc {
@@ -17,8 +18,8 @@ export interface ApprovalDoc {
   expires: string;
   contentSha256: string;
   sourceTask: string | undefined;
-  draftRel: string | undefined;
-  draftBody: string;
+  /** The text the action sends, from the file's own text block ('' for actions that send none). */
+  sendText: string;
 }
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -30,10 +31,12 @@ const ApprovalHeader = z.looseObject({
   expires: isoDate,
   content_sha256: z.string().regex(/^[0-9a-f]{64}$/),
   source_task: z.string().optional(),
-  draft: z.string().optional(),
 });
 
-/** Reads and checks the shape of an approval file, and loads the draft it names (through the path checks). */
+/**
+ * Reads and checks an approval file: its header, its action's parameters, and the text block of an action that
+ * sends one. Everything the executor acts on comes from this one file (never from the draft it links to).
+ */
 export async function readApprovalFile(ctx: VaultContext, input: unknown): Promise<ApprovalDoc> {
   const { rel, abs } = await resolveIn(ctx, input);
   const text = parseTaskText(await readFile(abs, 'utf8'));
@@ -51,10 +54,12 @@ export async function readApprovalFile(ctx: VaultContext, input: unknown): Promi
     const issue = parsedParams.error.issues[0];
     throw invalidInput(`"${rel}" has invalid ${action} parameters (${issue?.path.join('.')}: ${issue?.message}).`);
   }
-  let draftBody = '';
-  if (header.data.draft) {
-    const draft = await resolveIn(ctx, header.data.draft);
-    draftBody = parseTaskText(await readFile(draft.abs, 'utf8')).body;
+  let sendText = '';
+  if (APPROVAL_ACTIONS[action].sendsText) {
+    const block = extractApprovalText(text.body);
+    if ('problem' in block)
+      throw invalidInput(`"${rel}" cannot be executed: ${block.problem}. Reject it and request a fresh approval.`);
+    sendText = block.text;
   }
   return {
     rel,
@@ -67,7 +72,6 @@ export async function readApprovalFile(ctx: VaultContext, input: unknown): Promi
     expires: header.data.expires,
     contentSha256: header.data.content_sha256,
     sourceTask: header.data.source_task,
-    draftRel: header.data.draft,
-    draftBody,
+    sendText,
   };
 }

@@ -1,15 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { invalidInput, toAppError } from '../errors.js';
 import { APPROVAL_ACTIONS, approvalContentHash } from '../vault/approval-actions.js';
-import { relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
+import { absOf, relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
+import { ownerEvidenceIn, type OwnerDecision } from '../vault/owner-evidence.js';
+import { postUpdate } from '../vault/updates.js';
 import { replaceFileDurable } from '../vault/durable.js';
 import { parseTaskText, renderTaskText, setFields, type TaskText } from '../vault/frontmatter.js';
 import { completeLoaded, failLoaded, moveToFolder } from '../vault/transitions.js';
 import { readApprovalFile, type ApprovalDoc } from './approval-file.js';
 import type { ActionHandler } from './handler.js';
 import { ExecutionLedger } from './ledger.js';
-import { arrivedLocally } from './provenance.js';
 
 export interface ExecutorDeps {
   ctx: VaultContext;
@@ -21,8 +22,11 @@ export interface ExecutorDeps {
 
 export interface ExecutionOutcome {
   approval: string;
-  /** `deferred`: over the hourly limit; the file stays in Approved/ and is tried again later. */
-  status: 'executed' | 'refused' | 'failed' | 'rejected' | 'deferred';
+  /**
+   * `deferred`: over the hourly limit; the file stays in Approved/ and is tried again later.
+   * `suspicious`: no evidence of the owner's decision on this machine; nothing runs, the file stays, one alert.
+   */
+  status: 'executed' | 'refused' | 'failed' | 'rejected' | 'deferred' | 'suspicious';
   reason?: string;
   /** Where the approval file was filed. */
   filedAt: string;
@@ -30,9 +34,11 @@ export interface ExecutionOutcome {
 }
 
 /**
- * Acts on a file the owner moved to Approved/ (DESIGN §3), only when every check holds: the role may execute
- * the action; not expired; the hash still matches; it arrived here, not through a pull; it never ran before.
- * Refusals and failures go to Failed/ with the reason; nothing is ever retried on its own.
+ * Acts on a file in Approved/ (DESIGN §3, §6), only when every check holds: it never ran before; the role may
+ * execute the action; this machine holds the owner's decision on it (owner-evidence.ts: never a git author or a
+ * field in the file); it still hashes as it did when he decided; not expired. What runs is the file's own content
+ * (parameters and text block), exactly what the owner read. Refusals and failures go to Failed/ with the reason;
+ * a file without the owner's decision stays where it is, reported once; nothing is ever retried on its own.
  */
 export async function executeApproved(deps: ExecutorDeps, input: string): Promise<ExecutionOutcome> {
   const { ctx } = deps;
@@ -64,7 +70,14 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
       },
     );
   }
-  const why = await firstFailedCheck(deps, doc);
+  const needs = APPROVAL_ACTIONS[doc.action].executes;
+  if (!ctx.policy.has(needs)) {
+    const why = `The ${ctx.role} role may not execute ${doc.action} (needs "${needs}"${ctx.policy.draftOnly ? '; draft-only is on' : ''}).`;
+    return refuse(deps, doc, why, { touchTask: true });
+  }
+  const decision = await ownerDecisionOn(ctx, doc);
+  if (!decision) return reportSuspicious(ctx, doc);
+  const why = firstFailedCheck(ctx, doc, decision);
   if (why) return refuse(deps, doc, why, { touchTask: true });
   const handler = deps.handlers.find((h) => h.action === doc.action);
   if (!handler)
@@ -163,19 +176,80 @@ export async function recordRejection(deps: ExecutorDeps, input: string): Promis
   return { approval: rel, status: 'rejected', filedAt };
 }
 
-async function firstFailedCheck(deps: ExecutorDeps, doc: ApprovalDoc): Promise<string | undefined> {
-  const { ctx } = deps;
-  const needs = APPROVAL_ACTIONS[doc.action].executes;
-  if (!ctx.policy.has(needs))
-    return `The ${ctx.role} role may not execute ${doc.action} (needs "${needs}"${ctx.policy.draftOnly ? '; draft-only is on' : ''}).`;
+/** The content hash of what this approval would do now: its parameters and its text block. */
+const hashOf = (doc: ApprovalDoc) => approvalContentHash(doc.action, doc.params, doc.sendText);
+
+/**
+ * The owner's decision on this approval, from this machine's evidence. When there is none yet, a file that was
+ * seen in Pending_Approval/ here and has left it for Approved/ was moved by the owner (the sync never writes
+ * Approved/ on local: the one door refuses it): that move is his decision, on the file as it is now.
+ */
+async function ownerDecisionOn(ctx: VaultContext, doc: ApprovalDoc): Promise<OwnerDecision | undefined> {
+  const evidence = ownerEvidenceIn(ctx.stateDir);
+  const recorded = await evidence.decisionOf(doc.id, doc.created);
+  if (recorded) return recorded;
+  const name = path.posix.basename(doc.rel);
+  const sighting = await evidence.sightingOf(name);
+  if (!sighting || sighting.id !== doc.id || sighting.created !== doc.created) return undefined;
+  if (await exists(await absOf(ctx, `Pending_Approval/${name}`))) return undefined; // a copy, not a move
+  const decision: OwnerDecision = {
+    id: doc.id,
+    created: doc.created,
+    name,
+    decision: 'approved',
+    content_sha256: hashOf(doc),
+    decided_at: ctx.clock().toISOString(),
+    via: 'moved',
+  };
+  await evidence.decided(decision);
+  await ctx.audit.record({
+    action_type: 'approval.approve',
+    target: doc.rel,
+    parameters: { content_sha256: decision.content_sha256, via: 'moved' },
+    approval_status: 'approved',
+    approved_by: 'owner',
+    result: 'ok',
+  });
+  return decision;
+}
+
+const exists = (abs: string) =>
+  stat(abs).then(
+    () => true,
+    () => false,
+  );
+
+function firstFailedCheck(ctx: VaultContext, doc: ApprovalDoc, decision: OwnerDecision): string | undefined {
+  if (hashOf(doc) !== decision.content_sha256)
+    return `The approval changed after the owner's decision (${decision.via === 'command' ? 'ai-employee approve' : 'the move to Approved/'} at ${decision.decided_at}); nothing was done. Request a fresh approval.`;
   if (Date.parse(doc.expires) <= ctx.clock().getTime())
     return `The approval expired at ${doc.expires}; request a fresh one.`;
-  if (approvalContentHash(doc.action, doc.params, doc.draftBody) !== doc.contentSha256) {
-    return 'The approval or its draft changed after it was requested (content_sha256 does not match). If you edited it yourself, approve it with `ai-employee approve <file>`, which re-hashes your edit.';
-  }
-  if (!(await arrivedLocally(ctx.root, doc.rel)))
-    return 'This approval arrived in Approved/ through a pull from cloud, not by the owner on this machine; it is refused.';
   return undefined;
+}
+
+/** No decision of the owner's on this machine: nothing runs, the file stays for him to look at, one alert. */
+async function reportSuspicious(ctx: VaultContext, doc: ApprovalDoc): Promise<ExecutionOutcome> {
+  const reason =
+    'This machine holds no decision of the owner on it: it was not approved here with `ai-employee approve`, nor moved here from Pending_Approval/ on this machine. Nothing was done; it stays in Approved/ for you to look at. If you want it, move it to Pending_Approval/ and approve it there.';
+  if (await ownerEvidenceIn(ctx.stateDir).reportOnce(doc.id, doc.created, ctx.clock())) {
+    await ctx.audit.record({
+      action_type: `execute.${doc.action}`,
+      target: doc.rel,
+      parameters: doc.params,
+      approval_status: 'suspicious',
+      result: 'denied',
+      error: reason,
+    });
+    ctx.logger.warn({ approval: doc.rel }, 'approval without the owner’s decision: not executed');
+    if (ctx.policy.has('vault.update'))
+      await postUpdate(ctx, {
+        title: `Not executed: ${doc.rel} has no decision of yours on this machine`,
+        body: `${doc.rel} (${doc.action}) is in Approved/, but this machine never saw you approve it.\n\n${reason}`,
+        level: 'alert',
+        source: 'local-executor',
+      });
+  }
+  return { approval: doc.rel, status: 'suspicious', reason, filedAt: doc.rel };
 }
 
 async function refuse(

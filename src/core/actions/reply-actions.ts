@@ -7,10 +7,10 @@ import type { GmailApi } from '../providers/gmail-client.js';
 import { postXReply } from '../providers/x-reply.js';
 import type { ActionHandler } from './handler.js';
 
-/** The approved text: the draft's body as the owner last saw it (the hash covers it). */
-function textOf(draftBody: string): string {
-  const text = draftBody.trim();
-  if (text === '') throw invalidInput('The approved draft is empty; nothing was sent.');
+/** The approved text: the approval file's own text block, as the owner decided on it (the hash covers it). */
+function textOf(sendText: string): string {
+  const text = sendText.trim();
+  if (text === '') throw invalidInput('The approved text is empty; nothing was sent.');
   return text;
 }
 
@@ -23,7 +23,7 @@ export function sendEmailHandler(gmail: GmailApi): ActionHandler {
       const sent = await sendGmailReply(gmail, {
         to: String(p['to']),
         subject: String(p['subject']),
-        body: textOf(approval.draftBody),
+        body: textOf(approval.sendText),
         threadId: String(p['thread_id'] ?? ''),
         inReplyTo: String(p['in_reply_to'] ?? ''),
       });
@@ -47,7 +47,7 @@ export function publishReplyHandler(clients: SocialClients): ActionHandler {
     async execute(approval) {
       const platform = String(approval.params['platform']);
       const target = String(approval.params['target_id']);
-      const text = textOf(approval.draftBody);
+      const text = textOf(approval.sendText);
       switch (platform) {
         case 'x': {
           if (!clients.x) throw missing('X');

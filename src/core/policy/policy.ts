@@ -77,10 +77,42 @@ export class Policy {
     return this.file.guard_blocked_names;
   }
 
-  /** True when an incoming change from the other role to `relPath` may be taken (DESIGN §6). */
+  /**
+   * True when an incoming change from the other role to `relPath` may be taken (DESIGN §6). An entry is a
+   * folder (everything under it), a file, or a pattern whose `*` stands for part of one name
+   * (`Logs/*.cloud.jsonl`). Why fold case and Unicode form: macOS and Windows file systems do, so `approved/x.md`
+   * or a decomposed `Approved` lands in `Approved/` there; the decision must be the one those systems act on.
+   */
   acceptsFromPeer(relPath: string): boolean {
-    return this.file.accept_from_peer.some((entry) => relPath === entry || relPath.startsWith(`${entry}/`));
+    const rel = foldName(relPath);
+    return this.acceptPatterns.some((entry) => entry.test(rel));
   }
+
+  /** The queues the other machine may claim from: only there can its claim beat ours (DESIGN §6 claim conflict). */
+  peerClaims(queue: string): boolean {
+    const folded = foldName(queue);
+    return (this.file.peer_claims ?? []).some((entry) => foldName(entry) === folded);
+  }
+
+  private get acceptPatterns(): readonly RegExp[] {
+    this.acceptCache ??= this.file.accept_from_peer.map((entry) => acceptPattern(foldName(entry)));
+    return this.acceptCache;
+  }
+  private acceptCache: RegExp[] | undefined;
+}
+
+/** A name as case-insensitive, normalising file systems see it: NFC, lower case. */
+export function foldName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/** `entry` (folded) as a regexp over a folded path: the entry itself, anything under it, `*` within one name. */
+function acceptPattern(entry: string): RegExp {
+  const body = entry
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
+  return entry.includes('*') ? new RegExp(`^${body}$`) : new RegExp(`^${body}(/.*)?$`);
 }
 
 /** Where the shipped policy files live: `<package root>/policies`. */

@@ -32,7 +32,13 @@ export const PolicySchema = z
      * What this role accepts from the other role's commits on a pull (DESIGN §6 trust boundary).
      * Paths are vault folders or files; anything else in an incoming commit is refused.
      */
-    accept_from_peer: z.array(z.string().regex(/^[A-Za-z0-9_.]+(\/[A-Za-z0-9_.]+)*$/)),
+    accept_from_peer: z.array(z.string().regex(/^[A-Za-z0-9_.*]+(\/[A-Za-z0-9_.*]+)*$/)),
+    /**
+     * The queues the other machine claims from. A task this role claimed from one of them, which the other
+     * machine also moved, is a claim conflict settled by the first-to-origin rule; a task claimed from any
+     * other queue is this role's alone, and a peer's deletion of it never takes the claim away.
+     */
+    peer_claims: z.array(vaultFolder).optional(),
   })
   .strict();
 

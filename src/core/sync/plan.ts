@@ -1,6 +1,6 @@
 import { parseTaskText } from '../vault/frontmatter.js';
 import { sameBlob, type BlobRef, type ChangeSet, type PathChange } from './changes.js';
-import { baseName, isQueuePath, isStatePath, stemOfName } from './paths.js';
+import { baseName, isQueuePath, stemOfName } from './paths.js';
 
 /**
  * How this side's changes and the remote's are put together (DESIGN §6), decided path by path. The result
@@ -55,8 +55,10 @@ export interface IntegrationPlan {
 export interface PlanInput {
   ours: ChangeSet;
   theirs: ChangeSet;
-  /** True when this role takes an incoming change to `rel` (its policy's accept_from_peer). */
-  accepts: (rel: string) => boolean;
+  /** True when this role takes the incoming change (the one door: `acceptsIncoming` in door.ts). */
+  accepts: (change: PathChange) => boolean;
+  /** True when the peer may claim from this queue; only there can the peer's claim beat ours. Default: any. */
+  peerClaims?: (queue: string) => boolean;
   /** Reads a blob's text (for the task ids of claim conflicts). */
   read: (oid: string) => Promise<string>;
 }
@@ -69,14 +71,16 @@ export async function planIntegration(input: PlanInput): Promise<IntegrationPlan
   for (const path of new Set([...ours.keys(), ...theirs.keys()])) {
     const o = ours.get(path);
     const t = theirs.get(path);
+    if (t && !input.accepts(t)) {
+      // Rule 1 comes first, whatever else applies: a refused change never enters, not even for a dropped claim
+      // (whose path then returns to the base, as the claim rule wants, but never to the peer's version).
+      plan.refused.push({ path, theirs: t.after });
+      plan.overrides.set(path, dropped.has(path) && o ? o.before : o ? o.after : t.before);
+      continue;
+    }
     if (dropped.has(path)) {
       // Rule 2: the remote's version of a file we derived from a losing claim.
       if (!t && o) plan.overrides.set(path, o.before);
-      continue;
-    }
-    if (t && !(isStatePath(path) && input.accepts(path))) {
-      plan.refused.push({ path, theirs: t.after });
-      plan.overrides.set(path, o ? o.after : t.before);
       continue;
     }
     if (!t) {
@@ -107,6 +111,8 @@ async function settleClaimConflicts(input: PlanInput, plan: IntegrationPlan): Pr
   for (const [path, o] of input.ours) {
     const t = input.theirs.get(path);
     if (!isQueuePath(path) || !t || o.before === null || o.after !== null || t.after !== null) continue;
+    // A task from a queue the peer never claims from is ours alone: its deletion there is no rival claim.
+    if (input.peerClaims && !input.peerClaims(path.slice(0, path.lastIndexOf('/')))) continue;
     const taskId = idOf(await input.read(o.before.oid), 'id') ?? path;
     const stem = stemOfName(baseName(path));
     const mine: string[] = [];

@@ -4,12 +4,14 @@ import type { Capability } from '../policy/capabilities.js';
 
 /**
  * The actions an approval can authorise (DESIGN §3), each with the parameters it carries in the approval
- * file's frontmatter, the file-name prefix and the capability needed to execute it.
+ * file's frontmatter, the file-name prefix, the capability needed to execute it, and whether it sends a text
+ * (carried in the approval file's text block, see approval-text.ts).
  */
 export const APPROVAL_ACTIONS = {
   send_email: {
     prefix: 'EMAIL_SEND',
     executes: 'mail.send',
+    sendsText: true,
     params: z.strictObject({
       to: z.string().min(3),
       subject: z.string(),
@@ -21,6 +23,7 @@ export const APPROVAL_ACTIONS = {
   post_invoice: {
     prefix: 'ODOO_POST_INVOICE',
     executes: 'odoo.post_invoice',
+    sendsText: false,
     params: z.strictObject({
       invoice_id: z.number().int().positive(),
       amount: z.number().nonnegative(),
@@ -31,6 +34,7 @@ export const APPROVAL_ACTIONS = {
   register_payment: {
     prefix: 'ODOO_PAYMENT',
     executes: 'odoo.register_payment',
+    sendsText: false,
     params: z.strictObject({
       invoice_id: z.number().int().positive(),
       amount: z.number().positive(),
@@ -42,13 +46,14 @@ export const APPROVAL_ACTIONS = {
   publish_reply: {
     prefix: 'SOCIAL_REPLY',
     executes: 'social.reply',
+    sendsText: true,
     params: z.strictObject({
       platform: z.enum(['x', 'facebook', 'messenger', 'instagram']),
       target_id: z.string().min(1),
       recipient: z.string().optional(),
     }),
   },
-} as const satisfies Record<string, { prefix: string; executes: Capability; params: z.ZodType }>;
+} as const satisfies Record<string, { prefix: string; executes: Capability; sendsText: boolean; params: z.ZodType }>;
 
 export type ApprovalAction = keyof typeof APPROVAL_ACTIONS;
 export const APPROVAL_ACTION_NAMES = Object.keys(APPROVAL_ACTIONS) as ApprovalAction[];
@@ -63,11 +68,12 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** `content_sha256`: over the action, its parameters and the draft body, so any change to what will happen changes it. */
-export function approvalContentHash(action: string, params: Record<string, unknown>, draftBody: string): string {
-  return createHash('sha256')
-    .update(canonicalJson({ action, params, draft_body: draftBody }))
-    .digest('hex');
+/**
+ * `content_sha256`: over the action, its parameters and the text block — exactly what the executor acts on and
+ * nothing else, so any change to what will happen changes it. `text` is '' for actions that send none.
+ */
+export function approvalContentHash(action: string, params: Record<string, unknown>, text: string): string {
+  return createHash('sha256').update(canonicalJson({ action, params, text })).digest('hex');
 }
 
 /** Picks an action's parameters back out of an approval file's frontmatter (for re-hashing at execution). */

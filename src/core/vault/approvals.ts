@@ -4,6 +4,8 @@ import { absOf, resolveIn, stemOf, type VaultContext } from './context.js';
 import { createFileDurable } from './durable.js';
 import { newTaskText, parseTaskText } from './frontmatter.js';
 import { APPROVAL_ACTIONS, approvalContentHash, type ApprovalAction } from './approval-actions.js';
+import { normaliseApprovalText, renderTextBlock } from './approval-text.js';
+import { ownerEvidenceIn, sightApproval } from './owner-evidence.js';
 import { markAwaitingApproval, loadClaimed } from './transitions.js';
 
 export interface ApprovalRequest {
@@ -73,24 +75,28 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
       'Give the claimed task this approval is for ("task"), or a short "subject" of letters, digits, "-" and "_".',
     );
   }
-  let draftBody = '';
   let draftRel: string | undefined;
+  let text = '';
   if (req.draft !== undefined) {
     const draft = await resolveIn(ctx, req.draft);
     const parsedDraft = parseTaskText(await readFile(draft.abs, 'utf8'));
     if (parsedDraft.data['type'] !== 'draft')
       throw invalidInput(`"${draft.rel}" is not a draft; pass the path write_draft returned.`);
-    draftBody = parsedDraft.body;
     draftRel = draft.rel;
+    if (spec.sendsText) text = normaliseApprovalText(parsedDraft.body);
   }
+  if (spec.sendsText && text === '')
+    throw invalidInput(
+      `${action} sends a text: write it with write_draft first, and pass the draft's path as "draft".`,
+    );
 
   const id = `${spec.prefix}_${stem}`;
   const rel = `Pending_Approval/${id}.md`;
   ctx.policy.requireWritable(rel, 'Requesting an approval');
-  const hash = approvalContentHash(action, params, draftBody);
+  const hash = approvalContentHash(action, params, text);
   const now = ctx.clock();
-  const expires = new Date(now.getTime() + hours * 3_600_000).toISOString();
-  const text = newTaskText(
+  let expires = new Date(now.getTime() + hours * 3_600_000).toISOString();
+  const fileText = newTaskText(
     {
       type: 'approval_request',
       id,
@@ -111,15 +117,22 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
       '',
       `If you approve, the AI employee will ${describe(action, params)}.`,
       '',
-      draftRel ? `The text is in [[${draftRel}]]:\n\n> ${draftBody.trim().split('\n').join('\n> ')}\n` : '',
-      `- **To approve:** move this file to \`Approved/\`.`,
+      ...(spec.sendsText
+        ? [
+            'The text, exactly as it will be sent (you may edit it here before you decide):',
+            '',
+            renderTextBlock(text),
+            '',
+          ]
+        : []),
+      `- **To approve:** move this file to \`Approved/\` (or run \`ai-employee approve ${rel}\`).`,
       `- **To reject:** move it to \`Rejected/\`.`,
       `- It expires at ${expires}; after that it will not be executed.`,
-      `- Editing the parameters or the draft above changes what is approved: only this machine's own edits count.`,
+      `- What you approve is what this file says when you decide: its parameters above and the text block. A change after your decision stops it.`,
     ].join('\n'),
   );
   try {
-    await createFileDurable(await absOf(ctx, rel), text);
+    await createFileDurable(await absOf(ctx, rel), fileText);
   } catch (err) {
     if ((err as { code?: string }).code !== 'conflict') throw err;
     const existing = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
@@ -128,7 +141,12 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
         `An approval request ${rel} with different content is already pending; wait for the owner's decision.`,
       );
     }
+    // The same request again (a retry): answer with the file as it stands, not a newly computed expiry.
+    if (typeof existing['expires'] === 'string') expires = existing['expires'];
   }
+  // On the machine that executes approvals, its own request was seen pending here: the owner may approve it by moving it.
+  if (ctx.policy.has('approval.execute') && ctx.stateDir !== undefined)
+    await sightApproval(ownerEvidenceIn(ctx.stateDir), `${id}.md`, await readFile(await absOf(ctx, rel), 'utf8'), now);
   if (claimed) await markAwaitingApproval(ctx, claimed.rel, rel);
   await ctx.audit.record({
     action_type: 'approval.request',

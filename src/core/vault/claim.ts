@@ -5,7 +5,7 @@ import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../e
 import { absOf, folderAbs, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { createFileDurable, fsyncDir } from './durable.js';
 import { parseTaskText, renderTaskText, setFields } from './frontmatter.js';
-import { CLAIMING_PREFIX, homeQueueFor, inProgressFolder, TEMP_PREFIX, VAULT_FOLDERS } from './layout.js';
+import { CLAIMING_PREFIX, inProgressFolder, returnQueueFor, TEMP_PREFIX, VAULT_FOLDERS } from './layout.js';
 import { PRIORITIES, TASK_SCHEMAS } from './schemas.js';
 import { listFiles } from './reading.js';
 import { viewOf, type TaskView } from './task-io.js';
@@ -14,6 +14,7 @@ import {
   denyQueue,
   dropIfSameInode,
   failLoaded,
+  notAQueueReason,
   putBack,
   quarantine,
   releaseLoaded,
@@ -298,11 +299,17 @@ async function recoverTake(
   }
   // Crashed before: the take never became a claim. Return it to its queue (or Failed/ if the name is taken).
   const text = await readFile(abs, 'utf8');
-  let queue: string;
+  let claimedFrom: unknown;
   try {
-    queue = String(parseTaskText(text).data['claimed_from'] ?? '') || homeQueueFor(name, ctx.role);
+    claimedFrom = parseTaskText(text).data['claimed_from'];
   } catch {
-    queue = homeQueueFor(name, ctx.role);
+    claimedFrom = undefined;
+  }
+  const queue = returnQueueFor(claimedFrom, name, ctx.role);
+  if (queue === undefined) {
+    await quarantine(ctx, abs, name, text, notAQueueReason(claimedFrom));
+    report.failed += 1;
+    return;
   }
   if (await putBack(abs, await absOf(ctx, `${queue}/${name}`))) report.returnedTakes += 1;
   else {

@@ -17,6 +17,11 @@ export interface VaultContext {
   audit: AuditLog;
   logger: Logger;
   lease: { minutes: number; maxAttempts: number };
+  /**
+   * This machine's state folder (AI_EMPLOYEE_STATE_DIR), outside the vault: where local keeps the owner's
+   * decisions (owner-evidence.ts). Undefined where nothing needs it (most tests, read-only commands).
+   */
+  stateDir?: string;
 }
 
 export function resolveIn(ctx: VaultContext, input: unknown, options?: { mustExist?: boolean }): Promise<VaultPath> {

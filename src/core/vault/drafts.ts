@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors.js';
+import { conflict, invalidInput } from '../errors.js';
 import { absOf, stemOf, type VaultContext } from './context.js';
 import { replaceFileDurable } from './durable.js';
 import { newTaskText } from './frontmatter.js';
@@ -16,7 +16,8 @@ const RESERVED = new Set(['id', 'type', 'task', 'task_id', 'kind', 'created', 'c
 
 /**
  * Writes `Needs_Action/<role>/DRAFT_<task>.md` for a task this role has claimed. Drafting again replaces the
- * draft: it is this role's own file, and the approval request hashes whatever draft it points at.
+ * draft, until an approval is requested: the request copies the draft's text into itself, and from then on the
+ * task waits for the owner and a new draft is refused.
  */
 export async function writeDraft(
   ctx: VaultContext,
@@ -25,6 +26,14 @@ export async function writeDraft(
   ctx.policy.require('vault.draft', 'Writing a draft');
   if (args.body.trim() === '') throw invalidInput('The draft body is empty; write the text of the reply or document.');
   const claimed = await loadClaimed(ctx, args.task);
+  const approval = claimed.task.data['approval'];
+  // Why refuse: the request already carries its text, which is what the owner reads and what is sent; a new
+  // draft could not change it, and a draft that says otherwise than the request only misleads.
+  if (claimed.task.data['status'] === 'awaiting_approval')
+    throw conflict(
+      `${claimed.rel} already has an approval request (${typeof approval === 'string' ? approval : 'in Pending_Approval/'}) waiting for the owner; a new draft cannot change it. Wait for the decision.`,
+      { approval },
+    );
   const kind = args.kind ?? 'reply';
   const clash = Object.keys(args.meta ?? {}).filter((k) => RESERVED.has(k));
   if (clash.length > 0)

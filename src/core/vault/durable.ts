@@ -91,13 +91,3 @@ export async function moveNoClobber(source: string, target: string): Promise<voi
   await unlink(source);
   await Promise.all([fsyncDir(path.dirname(target)), fsyncDir(path.dirname(source))]);
 }
-
-/** Appends one line with a single write(2) on an O_APPEND descriptor: concurrent appenders never interleave. */
-export async function appendLine(file: string, line: string): Promise<void> {
-  const handle = await open(file, 'a', 0o644);
-  try {
-    await handle.write(line.endsWith('\n') ? line : `${line}\n`);
-  } finally {
-    await handle.close();
-  }
-}

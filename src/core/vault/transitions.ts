@@ -4,7 +4,7 @@ import { conflict, invalidInput, policyDenied, toAppError } from '../errors.js';
 import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { fsyncDir, moveNoClobber, replaceFileDurable } from './durable.js';
 import { newTaskText, parseTaskText, renderTaskText, setFields, type TaskText } from './frontmatter.js';
-import { homeQueueFor, inProgressFolder } from './layout.js';
+import { inProgressFolder, returnQueueFor } from './layout.js';
 import { loadTaskText, viewOf, type TaskView } from './task-io.js';
 
 /**
@@ -84,8 +84,10 @@ export async function releaseLoaded(
     );
   }
   const name = path.posix.basename(rel);
-  const queue =
-    typeof task.data['claimed_from'] === 'string' ? task.data['claimed_from'] : homeQueueFor(name, ctx.role);
+  const queue = returnQueueFor(task.data['claimed_from'], name, ctx.role);
+  if (queue === undefined) {
+    return failLoaded(ctx, rel, abs, task, notAQueueReason(task.data['claimed_from']));
+  }
   const now = ctx.clock();
   setFields(task, {
     status: 'new',
@@ -119,6 +121,38 @@ export async function releaseLoaded(
   return viewOf(dest, task);
 }
 
+/**
+ * A task whose approval request still waits for the owner (in Pending_Approval/) or for the executor (in
+ * Approved/) is not finished by hand: the request would point at a task that is gone, and the executor files
+ * the task itself once the decision is carried out. Throws a conflict that names the request.
+ */
+export async function refuseWhileAwaitingApproval(
+  ctx: VaultContext,
+  rel: string,
+  task: TaskText,
+  verb: string,
+): Promise<void> {
+  const approval = task.data['approval'];
+  if (task.data['status'] !== 'awaiting_approval' || typeof approval !== 'string') return;
+  const name = path.posix.basename(approval);
+  for (const candidate of [`Pending_Approval/${name}`, `Approved/${name}`]) {
+    const there = await stat(await absOf(ctx, candidate)).then(
+      () => true,
+      () => false,
+    );
+    if (there)
+      throw conflict(
+        `${rel} cannot be ${verb}: its approval request ${candidate} is still open. The owner decides it (approve or reject), and the task is filed with the outcome.`,
+        { approval: candidate },
+      );
+  }
+}
+
+/** Why a task was filed in Failed/ instead of going back: its `claimed_from` is no queue. */
+export function notAQueueReason(claimedFrom: unknown): string {
+  return `Not released: its claimed_from (${JSON.stringify(claimedFrom)}) is not a queue folder, and a task only ever goes back to Needs_Action/. Look at the file before you move it anywhere.`;
+}
+
 export async function completeTask(
   ctx: VaultContext,
   input: unknown,
@@ -127,6 +161,7 @@ export async function completeTask(
 ): Promise<TaskView> {
   ctx.policy.require('vault.claim', 'Completing a task');
   const { rel, abs, task } = await loadClaimed(ctx, input);
+  await refuseWhileAwaitingApproval(ctx, rel, task, 'completed');
   return completeLoaded(ctx, rel, abs, task, outcome, note);
 }
 
@@ -162,6 +197,7 @@ export async function completeLoaded(
 export async function failTask(ctx: VaultContext, input: unknown, reason: string): Promise<TaskView> {
   ctx.policy.require('vault.claim', 'Failing a task');
   const { rel, abs, task } = await loadClaimed(ctx, input);
+  await refuseWhileAwaitingApproval(ctx, rel, task, 'failed');
   return failLoaded(ctx, rel, abs, task, reason);
 }
 

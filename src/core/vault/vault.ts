@@ -22,6 +22,8 @@ export interface OpenVaultOptions {
   processName: string;
   clock?: () => Date;
   lease?: { minutes: number; maxAttempts: number };
+  /** AI_EMPLOYEE_STATE_DIR: outside the vault; local keeps the owner's decisions there. */
+  stateDir?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export class Vault {
       audit: new AuditLog(path.join(root, 'Logs'), { role, process: options.processName }, clock),
       logger: options.logger,
       lease: options.lease ?? { minutes: 30, maxAttempts: 3 },
+      stateDir: options.stateDir,
     });
   }
 

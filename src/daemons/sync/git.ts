@@ -1,7 +1,10 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Role } from '../../core/roles.js';
 
-/** The author every commit of a role's sync carries; the executor's provenance check reads it (provenance.ts). */
+/**
+ * The author every commit of a role's sync carries: for people reading the history. Nothing decides on it (an
+ * author is whatever the committer typed); the executor decides on the owner's evidence (owner-evidence.ts).
+ */
 export const gitAuthorFor = (role: Role) => ({
   name: `ai-employee-${role}`,
   email: `${role}@ai-employee.invalid`,

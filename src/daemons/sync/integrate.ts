@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { AppError } from '../../core/errors.js';
 import type { Role } from '../../core/roles.js';
-import { parseRawDiff, sameBlob, type BlobRef, type PathChange } from '../../core/sync/changes.js';
+import { parseRawDiff, sameBlob, type BlobRef, type ChangeSet, type PathChange } from '../../core/sync/changes.js';
+import { baseName } from '../../core/sync/paths.js';
 import { conflictFile } from '../../core/sync/conflict-file.js';
 import { planIntegration, type IntegrationPlan } from '../../core/sync/plan.js';
 import { gitFor } from './git.js';
@@ -33,7 +34,11 @@ export interface IntegrateDeps {
   root: string;
   gitDir: string;
   role: Role;
-  accepts: (rel: string) => boolean;
+  /** The one door (core/sync/door.ts): whether an incoming change may enter this work tree. */
+  accepts: (change: PathChange) => boolean;
+  peerClaims: (queue: string) => boolean;
+  /** Called with each incoming approval request the sync is about to write into Pending_Approval/. */
+  sightPending?: (name: string, text: string) => Promise<void>;
   now: () => Date;
 }
 
@@ -94,7 +99,7 @@ export async function integrate(deps: IntegrateDeps, remote: string | undefined)
   const theirs = await diff(git, base, remote);
   const ours = base === head ? new Map<string, PathChange>() : await diff(git, base, head);
   const read = (oid: string) => git.raw(['cat-file', 'blob', oid]);
-  const plan = await planIntegration({ ours, theirs, accepts: deps.accepts, read });
+  const plan = await planIntegration({ ours, theirs, accepts: deps.accepts, peerClaims: deps.peerClaims, read });
 
   const conflictFiles: string[] = [];
   for (const c of plan.conflicts) {
@@ -118,8 +123,82 @@ export async function integrate(deps: IntegrateDeps, remote: string | undefined)
     const message = commitMessage(deps.role, ours.size, plan, conflictFiles.length);
     result = (await git.raw(['commit-tree', tree, '-p', remote, '-m', message])).trim();
   }
+  await sightIncomingRequests(deps, theirs, plan);
   await moveWorkTree(git, head, result);
   return { plan, refusedCommits, conflictFiles, head: result, pushed: false };
+}
+
+/**
+ * Records each accepted incoming request in Pending_Approval/ before the work tree shows it (owner-evidence.ts):
+ * from the moment the owner can see it, this machine knows it stood there.
+ */
+async function sightIncomingRequests(deps: IntegrateDeps, theirs: ChangeSet, plan: IntegrationPlan): Promise<void> {
+  if (!deps.sightPending) return;
+  const refused = new Set(plan.refused.map((r) => r.path));
+  for (const change of theirs.values()) {
+    if (change.after === null || refused.has(change.path) || !/^Pending_Approval\/[^/]+\.md$/.test(change.path))
+      continue;
+    await deps.sightPending(baseName(change.path), await deps.git.raw(['cat-file', 'blob', change.after.oid]));
+  }
+}
+
+/** The tree of a commit with no files: the base of a first join. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * A vault with no commit yet joins the remote through the same door as every later sync: the remote's whole
+ * tree is an incoming change from an empty base, planned path by path, and a refused path is left out of the
+ * joined commit, so it is never checked out. Main starts at that commit (the remote plus our refusals, pushed
+ * by the caller), and the files of it that are missing here are written; files already here stay as they are
+ * (local edits, committed by the normal path): a fresh laptop must never push the deletion of what it lacks.
+ */
+export async function joinRemote(deps: IntegrateDeps, remote: string): Promise<IntegrationOutcome> {
+  const { git } = deps;
+  const theirs = await diff(git, EMPTY_TREE, remote);
+  const read = (oid: string) => git.raw(['cat-file', 'blob', oid]);
+  const plan = await planIntegration({ ours: new Map(), theirs, accepts: deps.accepts, read });
+  await keepWhatWeHaveAlready(deps, plan);
+  let result = remote;
+  if (plan.overrides.size > 0) {
+    const indexFile = path.join(deps.gitDir, `ai-employee-index-${randomBytes(6).toString('hex')}`);
+    const scratch = gitFor(deps.root, deps.role, { indexFile });
+    try {
+      await scratch.raw(['read-tree', remote]);
+      const removes = [...plan.overrides].filter(([, b]) => b === null).map(([rel]) => rel);
+      if (removes.length > 0) await withPaths(scratch, ['update-index', '--force-remove'], removes);
+      const tree = (await scratch.raw(['write-tree'])).trim();
+      const message = `sync(${deps.role}): joined the remote; refused ${plan.refused.length} incoming path(s)`;
+      result = (await git.raw(['commit-tree', tree, '-p', remote, '-m', message])).trim();
+    } finally {
+      await unlink(indexFile).catch(() => undefined);
+    }
+  }
+  await sightIncomingRequests(deps, theirs, plan);
+  await git.raw(['reset', '-q', result]);
+  const missing = (await git.raw(['ls-files', '-d', '-z'])).split('\0').filter(Boolean);
+  if (missing.length > 0) await withPaths(git, ['checkout', '-q'], missing);
+  const refusedCommits = plan.refused.length > 0 ? await refusedCommitsOf(git, undefined, remote, plan) : [];
+  return { plan, refusedCommits, conflictFiles: [], head: result, pushed: false };
+}
+
+/**
+ * At a join, a refused path whose incoming version is byte for byte the file already here (the skeleton both
+ * machines' `init` wrote: `.gitkeep`s, the Dashboard template) is not a refusal: taking it changes nothing in
+ * the work tree. Dropping those from the refusals keeps a fresh join from raising a false alarm.
+ */
+async function keepWhatWeHaveAlready(deps: IntegrateDeps, plan: IntegrationPlan): Promise<void> {
+  const candidates = plan.refused.filter((r) => r.theirs !== null);
+  if (candidates.length === 0) return;
+  const here: string[] = [];
+  for (const r of candidates) {
+    const info = await lstat(path.join(deps.root, r.path)).catch(() => undefined);
+    if (info?.isFile()) here.push(r.path);
+  }
+  if (here.length === 0) return;
+  const oids = (await deps.git.raw(['hash-object', '--no-filters', '--', ...here])).trim().split('\n');
+  const same = new Set(here.filter((rel, i) => oids[i] === candidates.find((c) => c.path === rel)?.theirs?.oid));
+  plan.refused = plan.refused.filter((r) => !same.has(r.path));
+  for (const rel of same) plan.overrides.delete(rel);
 }
 
 /**
@@ -217,7 +296,7 @@ function commitMessage(role: Role, own: number, plan: IntegrationPlan, conflicts
 /** The incoming commits that touched a refused path, oldest first, with the refused paths of each. */
 async function refusedCommitsOf(
   git: SimpleGit,
-  base: string,
+  base: string | undefined,
   remote: string,
   plan: IntegrationPlan,
 ): Promise<RefusedCommit[]> {
@@ -228,7 +307,7 @@ async function refusedCommitsOf(
     '--no-renames',
     '--name-only',
     '--format=%x1e%H%x1f%an%x1f%s',
-    `${base}..${remote}`,
+    base === undefined ? remote : `${base}..${remote}`,
   ]);
   const out: RefusedCommit[] = [];
   for (const record of raw.split('\x1e').slice(1)) {

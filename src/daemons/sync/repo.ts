@@ -2,8 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { AppError } from '../../core/errors.js';
-import { BRANCH_REF, REMOTE_REF, revOf } from './integrate.js';
-import { withPaths } from './worktree.js';
+import { BRANCH_REF } from './integrate.js';
 
 /**
  * Makes the vault a git work tree of its own with `origin` set, on branch main. Why check the top level:
@@ -48,20 +47,4 @@ export async function ensureOnMain(git: SimpleGit): Promise<void> {
       { kind: 'branch' },
     );
   }
-}
-
-/**
- * A vault with no commit yet joins an existing remote: main starts at the remote's commit, and files the
- * remote has that are missing here are checked out. Files present here stay as they are (local edits,
- * committed by the normal path): a fresh laptop must never push the deletion of everything it lacks.
- */
-export async function adoptRemote(git: SimpleGit): Promise<boolean> {
-  // True when main has a commit (adopted now or earlier): the caller need not ask again.
-  if ((await revOf(git, 'HEAD')) !== undefined) return true;
-  const remote = await revOf(git, REMOTE_REF);
-  if (remote === undefined) return false;
-  await git.raw(['reset', '-q', remote]);
-  const missing = (await git.raw(['ls-files', '-d', '-z'])).split('\0').filter(Boolean);
-  if (missing.length > 0) await withPaths(git, ['checkout', '-q'], missing);
-  return true;
 }

@@ -3,16 +3,25 @@ import { GitError, type SimpleGit } from 'simple-git';
 import { formatGuardHit, scanPaths, type GuardReport } from '../../core/guard/index.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
-import { isStatePath } from '../../core/sync/paths.js';
+import { acceptsIncoming } from '../../core/sync/door.js';
+import { ownerEvidenceIn, sightApproval } from '../../core/vault/owner-evidence.js';
 import type { SyncResult, VaultSync } from '../../core/sync/types.js';
 import type { Vault } from '../../core/vault/vault.js';
 import { runGuard } from '../guard-run.js';
 import { gitFor } from './git.js';
-import { fetchRemote, integrate, push, type IntegrateDeps, type RefusedCommit } from './integrate.js';
+import {
+  fetchRemote,
+  integrate,
+  joinRemote,
+  push,
+  revOf,
+  type IntegrateDeps,
+  type RefusedCommit,
+} from './integrate.js';
 import { acquireSyncLock } from './lock.js';
 import { repairRepo } from './recover.js';
 import { failureMarkdown, lostClaimMarkdown, refusedMarkdown } from './report.js';
-import { adoptRemote, ensureGitDir, ensureOnMain, ensureRemote } from './repo.js';
+import { ensureGitDir, ensureOnMain, ensureRemote } from './repo.js';
 import { readSyncState, writeSyncState } from './state.js';
 import { commitOwnChanges, readStatus, type StatusEntry } from './worktree.js';
 
@@ -52,7 +61,7 @@ export class GitSyncService implements VaultSync {
   private lastFullGuardAt = Number.NEGATIVE_INFINITY;
   /** Set once the repository's layout and remote were checked; later runs only re-check the branch. */
   private checkedGitDir: string | undefined;
-  private adopted = false;
+  private joined = false;
   private readonly git: SimpleGit;
   private readonly log: Logger;
 
@@ -108,23 +117,35 @@ export class GitSyncService implements VaultSync {
     }
     await ensureOnMain(this.git);
     let remote = await fetchRemote(this.git);
-    // A vault with no commit yet joins the remote; once main has a commit this never applies again.
-    if (!this.adopted) this.adopted = await adoptRemote(this.git);
+    const deps: IntegrateDeps = {
+      git: this.git,
+      root: vault.root,
+      gitDir,
+      role: vault.role,
+      accepts: (change) => acceptsIncoming(vault.policy, change),
+      peerClaims: (queue) => vault.policy.peerClaims(queue),
+      sightPending: vault.policy.has('approval.execute')
+        ? (name, text) => sightApproval(ownerEvidenceIn(this.options.stateDir), name, text, this.now())
+        : undefined,
+      now: () => this.now(),
+    };
+    const collected: Collected = { refused: [], conflicts: [], lostClaims: [], received: 0 };
+    // A vault with no commit yet joins the remote, through the same door; once main has a commit, never again.
+    if (!this.joined) {
+      this.joined = (await revOf(this.git, 'HEAD')) !== undefined;
+      if (!this.joined && remote !== undefined) {
+        const joined = await joinRemote(deps, remote);
+        collected.refused.push(...joined.refusedCommits);
+        collected.received += joined.plan.accepted;
+        this.joined = true;
+      }
+    }
 
     const status = await readStatus(this.git);
     const blocked = await this.guard(status);
     if (blocked) return this.recordBlocked(blocked);
     const committed = await commitOwnChanges(this.git, status, `sync(${vault.role}): commit local changes`);
 
-    const deps: IntegrateDeps = {
-      git: this.git,
-      root: vault.root,
-      gitDir,
-      role: vault.role,
-      accepts: (rel) => vault.policy.acceptsFromPeer(rel) && isStatePath(rel),
-      now: () => this.now(),
-    };
-    const collected: Collected = { refused: [], conflicts: [], lostClaims: [], received: 0 };
     const attempts = this.options.maxPushAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       const outcome = await integrate(deps, remote);

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import {
@@ -9,6 +9,7 @@ import {
 } from '../../core/actions/executor.js';
 import { toAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { ownerEvidenceIn, sightApproval, sightPendingApprovals } from '../../core/vault/owner-evidence.js';
 
 export interface LocalExecutor {
   /** Resolves once the first scan of Approved/ and Rejected/ has been handled. */
@@ -22,7 +23,7 @@ export interface LocalExecutor {
 
 /**
  * The local executor (`ai-employee worker local-executor`): watches Approved/ and Rejected/ and hands each
- * new file to the executor, one at a time. Why one at a time: two approvals of one invoice (post, then pay)
+ * new file to the executor, one at a time, and records each request it sees in Pending_Approval/. Why one at a time: two approvals of one invoice (post, then pay)
  * must not race; the ledger makes a double event harmless anyway.
  */
 export function startLocalExecutor(
@@ -51,7 +52,19 @@ export function startLocalExecutor(
     });
   };
   const root = deps.ctx.root;
-  const watcher: FSWatcher = watch([path.join(root, 'Approved'), path.join(root, 'Rejected')], {
+  // Why watch Pending_Approval/ too: a request seen pending here, which then stands in Approved/, was moved by the
+  // owner; that sighting is the evidence his move is judged on (owner-evidence.ts). Sightings skip the queue:
+  // they must be on record before the owner's move is handled.
+  const sight = (file: string) => {
+    void readFile(file, 'utf8')
+      .then((text) => sightApproval(evidence, path.basename(file), text, deps.ctx.clock()))
+      .catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.error({ err }, 'could not record a sighting');
+      });
+  };
+  const evidence = ownerEvidenceIn(deps.ctx.stateDir);
+  const pendingDir = path.join(root, 'Pending_Approval');
+  const watcher: FSWatcher = watch([pendingDir, path.join(root, 'Approved'), path.join(root, 'Rejected')], {
     ignoreInitial: false,
     atomic: true,
     usePolling: options.usePolling ?? false,
@@ -61,10 +74,20 @@ export function startLocalExecutor(
     ignored: (file, stats) =>
       path.basename(file).startsWith('.') || (stats?.isFile() === true && !file.endsWith('.md')),
   });
-  watcher.on('add', (file) => enqueue(path.relative(root, file).split(path.sep).join('/')));
+  const onFile = (file: string) => {
+    if (path.dirname(file) === pendingDir) sight(file);
+    else enqueue(path.relative(root, file).split(path.sep).join('/'));
+  };
+  watcher.on('add', onFile);
+  watcher.on('change', (file) => {
+    if (path.dirname(file) === pendingDir) sight(file);
+  });
   watcher.on('error', (err) => log.error({ err }, 'watcher error'));
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => chain);
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+    .then(() => sightPendingApprovals(deps.ctx))
+    .then(() => chain);
   const rescan = async () => {
+    await sightPendingApprovals(deps.ctx);
     for (const folder of ['Approved', 'Rejected']) {
       for (const name of await readdir(path.join(root, folder)).catch(() => [] as string[])) {
         if (name.endsWith('.md') && !name.startsWith('.')) enqueue(`${folder}/${name}`);
