@@ -98,9 +98,12 @@ for (const protocol of PROTOCOLS) {
       assert.equal(err.odooMessage, "search_read() got an unexpected keyword argument 'bogus'");
     });
 
-    test('a missing record is MissingError', async (t) => {
+    test('writing a missing record is MissingError; reading one is an empty answer', async (t) => {
       const s = await standin(t);
-      const err = await odooError(clientFor(s, protocol).read('res.partner', [9999], ['name']));
+      assert.deepEqual(await clientFor(s, protocol).read('res.partner', [9999], ['name']), []);
+      const err = await odooError(
+        clientFor(s, protocol).call('res.partner', 'write', { ids: [9999], kwargs: { vals: { name: 'X' } } }),
+      );
       assert.equal(err.code, 'not_found');
       assert.equal(
         err.odooMessage,
@@ -154,11 +157,12 @@ describe('JSON-2 request errors (raw HTTP)', () => {
     );
   });
 
-  test('401 carries WWW-Authenticate: bearer; the scheme is case-insensitive', async (t) => {
+  test('401 carries WWW-Authenticate: Bearer; the scheme is case-insensitive', async (t) => {
     const s = await standin(t);
     const bad = await post(`${s.url}/json/2/res.users/context_get`, 'wrong', '{}');
     assert.equal(bad.status, 401);
-    assert.equal(bad.headers.get('www-authenticate'), 'bearer');
+    // Exactly `Bearer `: werkzeug's challenge with no parameters keeps a trailing space.
+    assert.equal(bad.headers.get('www-authenticate'), 'Bearer ');
     const ok = await fetch(`${s.url}/json/2/res.users/context_get`, {
       method: 'POST',
       headers: { authorization: `BEARER ${s.apiKey}`, 'content-type': 'application/json' },
@@ -167,14 +171,19 @@ describe('JSON-2 request errors (raw HTTP)', () => {
     assert.equal(((await ok.json()) as Record<string, unknown>)['uid'], 2);
   });
 
-  test('a non-POST request or a short path is 404', async (t) => {
+  test('a plain GET is an HTML 415; a JSON request off the route is 404 "Did you mean"', async (t) => {
     const s = await standin(t);
     const get = await fetch(`${s.url}/json/2/res.partner/search_read`, {
       headers: { Authorization: `bearer ${s.apiKey}` },
     });
-    assert.equal(get.status, 404);
+    assert.equal(get.status, 415);
+    assert.match(get.headers.get('content-type') ?? '', /^text\/html/);
+    const jsonGet = await fetch(`${s.url}/json/2/res.partner/search_read`, {
+      headers: { Authorization: `bearer ${s.apiKey}`, 'Content-Type': 'application/json' },
+    });
+    assert.equal(jsonGet.status, 404);
     assert.equal(
-      ((await get.json()) as Record<string, unknown>)['message'],
+      ((await jsonGet.json()) as Record<string, unknown>)['message'],
       'Did you mean POST /json/2/<model>/<method>?',
     );
     const short = await post(`${s.url}/json/2/res.partner`, s.apiKey, '{}');

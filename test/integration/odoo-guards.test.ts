@@ -143,7 +143,7 @@ for (const protocol of PROTOCOLS) {
       errors.push(await rejection(odoo.postInvoice(invoice.id)));
       errors.push(await rejection(odoo.call('no.such.model', 'search_read', { kwargs: { domain: [] } })));
       errors.push(await rejection(odoo.call('account.move', '_post', { ids: [invoice.id] })));
-      errors.push(await rejection(odoo.read('res.partner', [9999])));
+      errors.push(await rejection(odoo.call('res.partner', 'write', { ids: [9999], kwargs: { vals: { name: 'X' } } })));
       s.inject({ kind: 'error500', next: 1 });
       errors.push(await rejection(odoo.contextGet()));
       s.inject({ kind: 'drop', next: 1 });

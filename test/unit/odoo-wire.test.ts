@@ -52,7 +52,9 @@ test('client: XML-RPC faults map to the same codes as JSON-2 statuses', () => {
   assert.equal(attr.code, 'not_found');
   assert.equal(attr.odooName, 'AttributeError');
   assert.equal(attr.odooMessage, "The method 'a.b' does not exist");
-  assert.equal(faultToError(1, 'Traceback\nKeyError: boom', target, scrub).code, 'upstream');
+  assert.equal(faultToError(1, 'Traceback\nZeroDivisionError: division by zero', target, scrub).code, 'upstream');
+  // A real Odoo 19.0 answers an unknown field with KeyError: the request's fault, not Odoo being down.
+  assert.equal(faultToError(1, "Traceback\nKeyError: 'boom'", target, scrub).code, 'invalid_input');
   const leaked = faultToError(2, 'bad key secret-key-123 here', target, scrub);
   assert.ok(!leaked.message.includes('secret-key-123'));
   assert.equal(leaked.faultCode, 2);

@@ -62,6 +62,15 @@ export function credentialsRejected(target: CallTarget, facts: OdooErrorFacts): 
   });
 }
 
+/** JSON-2's 401 "User not authenticated": the key never reached Odoo, though this client always sends it. */
+export function keyNotReceived(target: CallTarget, facts: OdooErrorFacts): OdooError {
+  return new OdooError(
+    'policy_denied',
+    `Odoo received no API key with ${describe(target)}: a proxy between here and Odoo may drop the Authorization header; check it, then ODOO_API_KEY.`,
+    { ...facts, model: target.model, method: target.method },
+  );
+}
+
 export function timeoutError(target: CallTarget, timeoutMs: number, transport: OdooErrorFacts['transport']): OdooError {
   return new OdooError(
     'timeout',

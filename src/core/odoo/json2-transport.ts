@@ -1,6 +1,7 @@
-import { credentialsRejected, odooFailure, OdooError, scrubber, type CallTarget } from './errors.js';
+import { credentialsRejected, keyNotReceived, odooFailure, OdooError, scrubber, type CallTarget } from './errors.js';
 import { fetchFailure, getJson } from './http-get.js';
 import type { ErrorCode } from '../errors.js';
+import { pythonFailure } from './python-errors.js';
 import type { OdooCallArgs, OdooTransport, OdooVersion } from './types.js';
 
 /**
@@ -19,6 +20,14 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 403) return 'policy_denied';
   if (status === 404) return 'not_found';
   return 'upstream';
+}
+
+function noJson2Route(target: CallTarget, db: string, httpStatus: number): OdooError {
+  return new OdooError(
+    'upstream',
+    `Odoo answered ${target.model}.${target.method} with an HTML 404 page, not JSON-2: ODOO_DB "${db}" is not a database on this server, or ODOO_URL is not an Odoo 19 server; check ODOO_DB and ODOO_URL (ODOO_PROTOCOL=xmlrpc for Odoo 18 and older).`,
+    { transport: 'json2', model: target.model, method: target.method, httpStatus },
+  );
 }
 
 export function createJson2Transport(o: Json2Options): OdooTransport {
@@ -79,7 +88,18 @@ export function createJson2Transport(o: Json2Options): OdooTransport {
         odooName: typeof err['name'] === 'string' ? err['name'] : undefined,
         odooMessage: typeof err['message'] === 'string' ? scrub(err['message']) : undefined,
       };
-      if (res.status === 401) throw credentialsRejected(target, facts);
+      if (res.status === 401) {
+        if (facts.odooMessage?.startsWith('User not authenticated')) throw keyNotReceived(target, facts);
+        throw credentialsRejected(target, facts);
+      }
+      // Why: a JSON-2 404 always has a JSON body (unknown model, method, record); werkzeug's HTML 404 page means
+      // Odoo found no JSON-2 route at all: an unknown X-Odoo-Database (observed), or not an Odoo 19 server.
+      if (res.status === 404 && facts.odooName === undefined) throw noJson2Route(target, o.db, res.status);
+      // Why: 500 `builtins.KeyError`/`TypeError` are the request's own fault (a field or argument Odoo does not
+      // know); python-errors.ts reads them as XML-RPC's fault 1 is read.
+      if (res.status === 500 && facts.odooName?.startsWith('builtins.')) {
+        throw pythonFailure(target, facts.odooName, facts.odooMessage ?? '', facts);
+      }
       throw odooFailure(codeForStatus(res.status), target, facts);
     },
 

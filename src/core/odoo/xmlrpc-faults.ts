@@ -1,9 +1,10 @@
 import type { ErrorCode } from '../errors.js';
 import { credentialsRejected, odooFailure, type CallTarget, type OdooError, type Scrub } from './errors.js';
+import { pythonFailure } from './python-errors.js';
 
 /**
  * Odoo's XML-RPC faults mapped to the same codes the JSON-2 statuses get, so callers see one shape:
- * 1 traceback (upstream, unless its last line names an unknown method or a bad argument), 2 user error
+ * 1 traceback (read by its last line, as python-errors.ts reads JSON-2's 500s), 2 user error
  * (invalid_input; not_found for an unknown model or a missing record), 3 access denied, 4 access error.
  */
 export const NONE_RESULT_FAULT = 'cannot marshal None unless allow_none is enabled';
@@ -42,10 +43,7 @@ export function faultToError(faultCode: number, faultString: string, target: Cal
     }
     default: {
       const { name, message } = lastException(text);
-      let code: ErrorCode = 'upstream';
-      if (name === 'AttributeError' && message.endsWith('does not exist')) code = 'not_found';
-      else if (name === 'TypeError') code = 'invalid_input';
-      return odooFailure(code, target, { ...base, odooName: name, odooMessage: message });
+      return pythonFailure(target, name, message, base);
     }
   }
 }

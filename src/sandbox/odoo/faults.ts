@@ -1,6 +1,7 @@
 /**
  * Odoo's exceptions as the stand-in raises them, and how each wire format reports them. One table, so the
- * JSON-2 status and the XML-RPC faultCode of a case can never drift apart (reference/odoo.md, "Errors").
+ * JSON-2 status and the XML-RPC faultCode of a case can never drift apart (reference/odoo.md, "Observed on
+ * a real Odoo 19.0 server").
  */
 export type FaultKind =
   | 'user' // odoo.exceptions.UserError
@@ -10,27 +11,34 @@ export type FaultKind =
   | 'access_denied' // odoo.exceptions.AccessDenied (bad uid or key)
   | 'unknown_model'
   | 'unknown_method'
-  | 'bad_arguments' // Python TypeError while binding the call's arguments
-  | 'ids_on_model_method' // JSON-2 only
-  | 'value' // ValueError from the ORM (unknown field, bad selection value)
-  | 'internal'; // anything else (IndexError, ...)
+  | 'unprocessable' // JSON-2 only: werkzeug UnprocessableEntity (ids on a model method, inspect's bind refused)
+  | 'type_error' // a Python TypeError raised by the call itself (an argument the method does not take)
+  | 'value' // ValueError from the ORM (bad domain, bad selection value)
+  | 'internal'; // anything else (KeyError, IndexError, ...)
 
 export class StandinFault extends Error {
   readonly kind: FaultKind;
-  /** Python class of the exception, e.g. `IndexError` for `internal`. */
+  /** Python class of the exception, e.g. `KeyError` for `internal`. */
   readonly pythonName: string | undefined;
+  /** What Python prints after `Name: ` in a traceback, when it is not the message (a KeyError prints the repr). */
+  readonly pythonText: string | undefined;
 
-  constructor(kind: FaultKind, message: string, pythonName?: string) {
+  constructor(kind: FaultKind, message: string, pythonName?: string, pythonText?: string) {
     super(message);
     this.name = 'StandinFault';
     this.kind = kind;
     this.pythonName = pythonName;
+    this.pythonText = pythonText;
   }
 }
 
 export const userError = (message: string) => new StandinFault('user', message);
 export const validationError = (message: string) => new StandinFault('validation', message);
 export const valueError = (message: string) => new StandinFault('value', message, 'ValueError');
+export const typeError = (message: string) => new StandinFault('type_error', message, 'TypeError');
+
+/** `KeyError('x')`: its message (args joined) is `x`, its traceback line `KeyError: 'x'`. */
+export const keyError = (key: string) => new StandinFault('internal', key, 'KeyError', `'${key}'`);
 
 /** Python's repr of a recordset, as Odoo prints it in MissingError: `account.move(42,)`, `account.move(1, 2)`. */
 export function recordsetRepr(model: string, ids: readonly number[]): string {
@@ -56,8 +64,11 @@ const ODOO_EXCEPTION: Partial<Record<FaultKind, string>> = {
   access_denied: 'odoo.exceptions.AccessDenied',
 };
 
-/** A Python traceback whose last line is `<exception>: <message>`, as Odoo puts in XML-RPC faults. */
-export function pythonTraceback(exception: string, message: string, entry: 'xmlrpc' | 'json2' = 'xmlrpc'): string {
+/**
+ * A Python traceback whose last line is `<exception>: <text>`, as `traceback.format_exception` writes it:
+ * Odoo sends one as an XML-RPC fault 1 and in every JSON-2 error body's `debug`. Builtins print unqualified.
+ */
+export function pythonTraceback(exception: string, text: string, entry: 'xmlrpc' | 'json2' = 'xmlrpc'): string {
   const frames =
     entry === 'xmlrpc'
       ? [
@@ -67,10 +78,13 @@ export function pythonTraceback(exception: string, message: string, entry: 'xmlr
           '    return call_kw(model, method, args, kwargs)',
         ]
       : [
+          '  File "/usr/lib/python3/dist-packages/odoo/http.py", line 2262, in _serve_db',
+          '    return service_model.retrying(serve_func, env=self.env)',
           '  File "/usr/lib/python3/dist-packages/odoo/addons/rpc/controllers/json2.py", line 131, in web_json_2_rpc',
           '    result = func(records, **kwargs)',
         ];
-  return ['Traceback (most recent call last):', ...frames, `${exception}: ${message}`, ''].join('\n');
+  const shown = exception.replace(/^builtins\./, '');
+  return ['Traceback (most recent call last):', ...frames, `${shown}: ${text}`, ''].join('\n');
 }
 
 export interface Json2ErrorBody {
@@ -81,17 +95,11 @@ export interface Json2ErrorBody {
   debug: string;
 }
 
-/** JSON-2: status and body as `Json2RpcDispatcher.handle_error` builds them. */
+/** JSON-2: status and body as `Json2RpcDispatcher.handle_error` builds them (`http.serialize_exception`). */
 export function json2Error(fault: StandinFault): { status: number; body: Json2ErrorBody } {
-  const build = (status: number, name: string, args: unknown[] = [fault.message]) => ({
+  const build = (status: number, name: string, args: unknown[] = [fault.message], text = fault.message) => ({
     status,
-    body: {
-      name,
-      message: fault.message,
-      arguments: args,
-      context: {},
-      debug: pythonTraceback(name, fault.message, 'json2'),
-    },
+    body: { name, message: fault.message, arguments: args, context: {}, debug: pythonTraceback(name, text, 'json2') },
   });
   switch (fault.kind) {
     case 'user':
@@ -104,12 +112,17 @@ export function json2Error(fault: StandinFault): { status: number; body: Json2Er
       return build(403, ODOO_EXCEPTION[fault.kind] ?? '');
     case 'unknown_model':
     case 'unknown_method':
-      return build(404, 'werkzeug.exceptions.NotFound', [fault.message, 404]);
-    case 'bad_arguments':
-    case 'ids_on_model_method':
-      return build(422, 'werkzeug.exceptions.UnprocessableEntity', [fault.message, 422]);
+      return build(404, 'werkzeug.exceptions.NotFound', [fault.message, 404], `404 Not Found: ${fault.message}`);
+    case 'unprocessable':
+      return build(
+        422,
+        'werkzeug.exceptions.UnprocessableEntity',
+        [fault.message, 422],
+        `422 Unprocessable Entity: ${fault.message}`,
+      );
     default:
-      return build(500, `builtins.${fault.pythonName ?? 'Exception'}`);
+      // Why 500: anything not a UserError or an HTTP error is `builtins.<Name>` (real Odoo: KeyError, TypeError).
+      return build(500, `builtins.${fault.pythonName ?? 'Exception'}`, [fault.message], fault.pythonText);
   }
 }
 
@@ -127,10 +140,13 @@ export function xmlrpcFault(fault: StandinFault): { faultCode: number; faultStri
       return { faultCode: 4, faultString: fault.message };
     case 'unknown_method':
       return { faultCode: 1, faultString: pythonTraceback('AttributeError', fault.message) };
-    case 'bad_arguments':
-    case 'ids_on_model_method':
+    case 'unprocessable':
+    case 'type_error':
       return { faultCode: 1, faultString: pythonTraceback('TypeError', fault.message) };
     default:
-      return { faultCode: 1, faultString: pythonTraceback(fault.pythonName ?? 'Exception', fault.message) };
+      return {
+        faultCode: 1,
+        faultString: pythonTraceback(fault.pythonName ?? 'Exception', fault.pythonText ?? fault.message),
+      };
   }
 }

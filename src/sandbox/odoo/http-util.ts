@@ -36,7 +36,7 @@ export function sendJson(
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
-/** Werkzeug's plain HTML 404 page, as Odoo 18 answers on routes it does not have. */
+/** Werkzeug's plain HTML 404 page: a route Odoo does not have (JSON-2 on Odoo 18), or an unknown database. */
 export function sendHtmlNotFound(res: ServerResponse): void {
   send(
     res,

@@ -9,7 +9,7 @@ export { startOdooStandin, type RunningOdooStandin } from './server.js';
 export type { StandinOptions } from './options.js';
 export type { CallRecord } from './call-log.js';
 export type { Injection } from './chaos.js';
-export { SEED_IDS } from './seed.js';
+export { SALES_USER_LOGIN, SEED_IDS } from './seed.js';
 
 export interface OdooSandboxInfo {
   url: string;

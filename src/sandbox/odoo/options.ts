@@ -13,6 +13,8 @@ export interface StandinOptions {
   apiKey?: string;
   /** More keys that also belong to the bot user (e.g. to test key rotation). */
   extraApiKeys?: string[];
+  /** Keys of the seeded user without accounting rights (`SEED_IDS.salesUser`), to meet Odoo's AccessError. */
+  noAccountingApiKeys?: string[];
   /** Load the database from this JSON file at start and save it (atomically) after each write. */
   stateFile?: string;
   /** False behaves like Odoo 18: no JSON-2, `/json/version` answers 404, XML-RPC reports 18.0. */
@@ -31,6 +33,7 @@ export interface ResolvedStandinOptions {
   login: string;
   apiKey: string;
   extraApiKeys: string[];
+  noAccountingApiKeys: string[];
   stateFile: string | undefined;
   jsonApi: boolean;
   today: () => string;
@@ -46,6 +49,7 @@ export function resolveStandinOptions(options: StandinOptions): ResolvedStandinO
     login: options.login ?? 'bot@example.com',
     apiKey: options.apiKey ?? randomBytes(20).toString('hex'),
     extraApiKeys: options.extraApiKeys ?? [],
+    noAccountingApiKeys: options.noAccountingApiKeys ?? [],
     stateFile: options.stateFile,
     jsonApi: options.jsonApi ?? true,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),

@@ -57,8 +57,10 @@ export function ormMethods(model: string): Record<string, MethodDef> {
       api: 'model',
       readonly: true,
       params: [{ name: 'domain' }, { name: 'fields' }, { name: 'offset' }, { name: 'limit' }, { name: 'order' }],
+      // Why: Odoo's search_read(..., **read_kwargs) hands them to read, whose only extra argument is `load`.
+      forwards: ['load'],
       run: (env, _ids, a) =>
-        readRecords(env, model, searchIds(env, model, a['domain'], a), a['fields'], '_classic_read'),
+        readRecords(env, model, searchIds(env, model, a['domain'], a), a['fields'], a['load'] ?? '_classic_read'),
     },
     search_count: {
       api: 'model',

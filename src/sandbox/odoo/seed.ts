@@ -2,7 +2,8 @@ import { emptyStoreData, Store, type StoreData } from './store.js';
 
 /**
  * A fresh database: company currency EUR (USD too), a sale and a bank journal, a 15% sales tax, two
- * products and two customers, and the bot user the API key belongs to. Ids are fixed so tests can name them.
+ * products and two customers, the bot user the API key belongs to and a user without accounting rights.
+ * Ids are fixed so tests can name them.
  */
 export const SEED_IDS = {
   eur: 1,
@@ -17,7 +18,12 @@ export const SEED_IDS = {
   productConsulting: 1,
   productLicence: 2,
   botUser: 2,
+  /** An internal user without accounting rights: its calls on `account.*` are Odoo's AccessError. */
+  salesUser: 3,
 } as const;
+
+/** The login of `SEED_IDS.salesUser` (XML-RPC's authenticate checks it). */
+export const SALES_USER_LOGIN = 'sales@example.com';
 
 export function seedStoreData(login: string): StoreData {
   const store = new Store(emptyStoreData());
@@ -48,6 +54,8 @@ export function seedStoreData(login: string): StoreData {
     tz: 'Europe/Brussels',
     active: true,
   });
+  // Why the flag: the stand-in has no groups; access.ts refuses `account.*` to a user flagged like this.
+  store.insert('res.users', { name: 'Sales User', login: SALES_USER_LOGIN, active: true, __no_accounting: true });
   store.insert('account.tax', { name: '15%', amount: 15, amount_type: 'percent', type_tax_use: 'sale', active: true });
   store.insert('account.journal', { name: 'Customer Invoices', code: 'INV', type: 'sale', active: true });
   store.insert('account.journal', { name: 'Bank', code: 'BNK1', type: 'bank', active: true });

@@ -38,6 +38,7 @@ export async function startOdooStandin(options: StandinOptions = {}): Promise<Ru
   const logger = (o.logger ?? pino({ level: 'silent' })).child({ component: 'odoo-standin' });
   const store = new Store((o.stateFile ? loadStoreFile(o.stateFile) : undefined) ?? seedStoreData(o.login));
   const keys = new Set([o.apiKey, ...o.extraApiKeys]);
+  const noAccountingKeys = new Set(o.noAccountingApiKeys);
   const calls: CallRecord[] = [];
   const chaos = new Chaos(o.random);
   const pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -52,7 +53,7 @@ export async function startOdooStandin(options: StandinOptions = {}): Promise<Ru
     db: o.db,
     login: o.login,
     logger,
-    uidForKey: (key) => (keys.has(key) ? SEED_IDS.botUser : undefined),
+    uidForKey: (key) => (keys.has(key) ? SEED_IDS.botUser : noAccountingKeys.has(key) ? SEED_IDS.salesUser : undefined),
     record: (entry) => {
       const call: CallRecord = { seq: calls.length + 1, outcome: 'pending', ...entry };
       calls.push(call);

@@ -156,15 +156,12 @@ async function handleObject(
     if (method === 'create' && positional.length === 0) {
       throw new StandinFault('internal', 'tuple index out of range', 'IndexError');
     }
-    const value = invoke(ctx, def, {
-      model: String(model),
-      method: String(method),
-      ids,
-      positional,
-      named,
-      context,
-      uid: keyUid,
-    });
+    const value = invoke(
+      ctx,
+      def,
+      { model: String(model), method: String(method), ids, positional, named, context, uid: keyUid },
+      'xmlrpc',
+    );
     if (!def.readonly) ctx.persist();
     const result = method === 'create' && Array.isArray(value) && isPlainObject(positional[0]) ? value[0] : value;
     replyValue(res, call, result);

@@ -31,17 +31,25 @@ function companyCurrency(env: Env): number | false {
 /** Python prints a False name as "False"; the message keeps that quirk. */
 const pyName = (move: Rec) => (typeof move['name'] === 'string' && move['name'] !== '' ? move['name'] : 'False');
 
+/** Odoo 19's `_post` reasons. "Even magicians" was observed on a real 19.0 (an invoice without lines). */
+const NO_LINES = "Even magicians can't post nothing!";
+const NO_CUSTOMER =
+  "The 'Customer' field is required to validate the invoice.\n" +
+  "You probably don't want to explain to your auditor that you invoiced an invisible man :)";
+
 function post(env: Env, ids: number[]): boolean {
   const moves = browse(env, 'account.move', ids);
   const messages: string[] = [];
+  // Why two loops: Odoo checks invoices (the customer) first, then every move (state, lines).
+  for (const move of moves) {
+    if (isSale(move) && typeof move['partner_id'] !== 'number') messages.push(NO_CUSTOMER);
+  }
   for (const move of moves) {
     if (move['state'] !== 'draft') messages.push(`The entry ${pyName(move)} (id ${move.id}) must be in draft.`);
-    if (moveLines(env, move.id).length === 0) messages.push('You need to add a line before posting.');
-    if (isSale(move) && typeof move['partner_id'] !== 'number') {
-      messages.push("The field 'Customer' is required, please complete it to validate the Customer Invoice.");
-    }
+    if (moveLines(env, move.id).length === 0) messages.push(NO_LINES);
   }
-  // Why: Odoo collects every reason and raises them as one UserError, joined by newlines.
+  // Why: Odoo collects every reason in a set and raises them as one UserError, joined by newlines. (Its set
+  // order is Python's, so a caller must not rely on the order of the lines.)
   if (messages.length > 0) throw userError([...new Set(messages)].join('\n'));
   for (const move of moves) {
     const invoiceDate = typeof move['invoice_date'] === 'string' ? move['invoice_date'] : env.today();

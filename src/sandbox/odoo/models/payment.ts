@@ -74,7 +74,8 @@ export const accountPaymentRegister: ModelDef = {
   name: 'account.payment.register',
   description: 'Pay',
   fields: {
-    payment_date: { type: 'date', string: 'Payment Date', required: true },
+    // Why a default: a real Odoo 19.0 creates the wizard from `{}` (observed); the date defaults to today.
+    payment_date: { type: 'date', string: 'Payment Date', required: true, default: (env) => env.today() },
     amount: { type: 'monetary', string: 'Amount' },
     communication: { type: 'char', string: 'Memo' },
     journal_id: { type: 'many2one', string: 'Journal', comodel: 'account.journal', required: true },

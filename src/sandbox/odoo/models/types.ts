@@ -49,6 +49,11 @@ export interface MethodDef {
   api: 'model' | 'records';
   /** True when the method never writes, so the state file need not be saved after it. */
   readonly: boolean;
+  /**
+   * The method takes `**kwargs` and hands them on to a callee that accepts only these names (search_read
+   * passes `load` to read). Odoo's JSON-2 bind lets any name through such a method; the callee then raises.
+   */
+  forwards?: readonly string[];
   run(env: Env, ids: number[], args: Record<string, unknown>): unknown;
 }
 
