@@ -6,7 +6,7 @@ export default defineTool({
   name: 'claim_task',
   title: 'Claim a task',
   description:
-    'Claims a task by moving it into In_Progress/<role>/, so no other agent works on it. Give "path" to claim that file, or omit it to claim the highest-priority, oldest task this role may take (optionally of one "type"). Returns the new path and the whole task. If another agent was first, the result is an error saying it is already claimed: pick another.',
+    'Claims a task by moving it into In_Progress/<role>/, so no other agent works on it. Give "path" to claim that file, or omit it to claim the highest-priority, oldest task this role may take (optionally of one "type"). Returns the new path and the whole task. The claim also writes the task into the shape this project uses (id, created with a zone, status, priority; other keys kept; the changes listed under "normalised"). If another agent was first, the error says it is already claimed: pick another. A file that cannot be read at all is moved to Failed/ and the error says why; a task for another role is left where it is and the error says which role takes it.',
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   input: {

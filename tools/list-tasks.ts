@@ -5,7 +5,7 @@ export default defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    'Lists task files in one vault folder (e.g. "Needs_Action", "Pending_Approval", "In_Progress/cloud") or in all of them, oldest name first. Each entry has its path, id, type, status and priority; "invalid" says why a file is malformed.',
+    'Lists task files in one vault folder (e.g. "Needs_Action", "Pending_Approval", "In_Progress/cloud") or in all of them, oldest name first. Each entry has its path, id, type, status and priority as this project reads them; "normalise" lists what claiming will rewrite into the shape this project uses (a file from another tool: no id, a naive date, priority P1 ...), and "invalid" says why a file cannot be read at all (it goes to Failed/ when claimed).',
   requires: ['vault.read'],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: {
@@ -23,6 +23,7 @@ export default defineTool({
         priority: z.string().optional(),
         created: z.string().optional(),
         invalid: z.string().optional(),
+        normalise: z.array(z.string()).optional(),
       }),
     ),
   },

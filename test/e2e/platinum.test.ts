@@ -214,5 +214,20 @@ test(
     assert.match(stdout, /the reply was sent/);
     assert.match(stdout, /invoice posted as INV\//);
     assert.match(stdout, /The Platinum flow is complete\./);
+    // Drafts follow their task to Done/ (issue 11): when the flow ends, no queue holds anything on either vault.
+    assert.match(stdout, /Needs_Action\/ is empty; the drafts are in Done\//);
+    for (const role of ['cloud', 'local']) {
+      const vault = path.join(dir, 'sandbox', role, 'AI_Employee_Vault');
+      for (const queue of ['Needs_Action', 'Needs_Action/cloud', 'Needs_Action/local'])
+        assert.deepEqual(
+          (await list(path.join(vault, queue))).filter((n) => n.endsWith('.md')),
+          [],
+          `${role}: ${queue}/ is empty`,
+        );
+      assert.ok(
+        (await list(path.join(vault, 'Done'))).some((n) => n.startsWith('DRAFT_EMAIL_')),
+        `${role}: the reply's draft is in Done/`,
+      );
+    }
   },
 );

@@ -26,6 +26,8 @@ export interface ConnectOptions {
   tools?: readonly AnyTool[];
   /** Optional dependencies beyond the vault and logger (e.g. `odoo`, `executor`), passed to every tool. */
   deps?: Record<string, unknown>;
+  /** The zone naive timestamps in task files are read in (default: the machine's). */
+  timeZone?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function connectInProcess(
 ): Promise<InProcessConnection> {
   const vault = options.policy
     ? await Vault.open({ root, policy: options.policy, logger: silentLogger(), processName: 'test' })
-    : await openTestVault(root, role, { draftOnly: options.draftOnly ?? role === 'cloud' });
+    : await openTestVault(root, role, { draftOnly: options.draftOnly ?? role === 'cloud', timeZone: options.timeZone });
   const deps = { vault, logger: silentLogger(), ...options.deps } as ToolDeps;
   const server = buildMcpServer(deps, options.tools ?? ALL_TOOLS);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

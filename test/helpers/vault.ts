@@ -26,6 +26,8 @@ export async function openTestVault(
     lease?: { minutes: number; maxAttempts: number };
     /** The machine's state folder; default `<root>.state` beside the vault (outside it, as in production). */
     stateDir?: string;
+    /** The zone naive timestamps in task files are read in (default: the machine's). */
+    timeZone?: string;
   } = {},
 ): Promise<Vault> {
   const policy = await loadPolicy(role, { draftOnly: options.draftOnly ?? role === 'cloud' });
@@ -37,6 +39,7 @@ export async function openTestVault(
     clock: options.clock,
     lease: options.lease,
     stateDir: options.stateDir ?? `${root}.state`,
+    timeZone: options.timeZone,
   });
 }
 

@@ -143,18 +143,18 @@ test('the loser of a claim gets an isError "already claimed"; errors carry a cod
   await b.close();
 });
 
-test('a malformed task is moved to Failed/ with its reason instead of crashing or being skipped', async () => {
+test('an unreadable task is moved to Failed/ with its reason instead of crashing or being skipped', async () => {
   const root = await tempVaultDir();
   await writeFile(
     path.join(root, 'Needs_Action', 'EMAIL_bad.md'),
-    '---\nid: x\ntype: email\ncreated: yesterday\n---\nbody\n',
+    '---\nid: x\ntype: email\ncreated: [yesterday\n---\nbody\n',
   );
   const { call, close } = await connect(root, 'cloud');
   const err = errorOf(await call('claim_task', { path: 'Needs_Action/EMAIL_bad.md' }));
   assert.equal(err.code, 'invalid_input');
   assert.match(err.message, /Failed\/EMAIL_bad\.md/);
   const failed = await readFile(path.join(root, 'Failed', 'EMAIL_bad.md'), 'utf8');
-  assert.match(failed, /failed_reason: .*created/);
+  assert.match(failed, /failed_reason: .*not valid YAML/);
   assert.match(failed, /^body$/m, 'the original body is kept');
   await close();
 });

@@ -41,11 +41,17 @@ test('claim conflict: the claim that reached the remote first wins; the loser dr
     result.lostClaims.map((x) => x.task),
     ['gmail:5'],
   );
-  assert.deepEqual(result.lostClaims[0]?.dropped.sort(), ['Done/EMAIL_5.md', 'Needs_Action/local/DRAFT_EMAIL_5.md']);
+  // The draft followed its task to Done/ (docs/task-files.md), and is dropped from there.
+  assert.deepEqual(result.lostClaims[0]?.dropped.sort(), ['Done/DRAFT_EMAIL_5.md', 'Done/EMAIL_5.md']);
   const tree = await treeOf(pair.remote, 'main');
   assert.ok(tree.has('In_Progress/cloud/EMAIL_5.md'));
   assert.ok(tree.has('Needs_Action/cloud/DRAFT_EMAIL_5.md'));
-  for (const gone of ['Done/EMAIL_5.md', 'Needs_Action/local/DRAFT_EMAIL_5.md', 'In_Progress/local/EMAIL_5.md'])
+  for (const gone of [
+    'Done/EMAIL_5.md',
+    'Done/DRAFT_EMAIL_5.md',
+    'Needs_Action/local/DRAFT_EMAIL_5.md',
+    'In_Progress/local/EMAIL_5.md',
+  ])
     assert.ok(!tree.has(gone), gone);
   await assert.rejects(readFile(path.join(local.root, 'Done', 'EMAIL_5.md')));
   const notes = await readdir(path.join(local.root, 'Updates'));

@@ -19,7 +19,9 @@ test('rewriting frontmatter keeps comments, key order and unknown keys', () => {
   const task = parseTaskText(HUMAN_EDITED);
   setFields(task, { status: 'in_progress', claimed_by: 'cloud:test', subject: 'Quote: 12 chairs' });
   const out = renderTaskText(task);
-  assert.match(out, /^---\n# Owner: check this one first\nid: gmail:abc # from Gmail\ntype: email\n/);
+  // Byte for byte: the keys nobody set keep their spacing, quoting and comments.
+  assert.match(out, /^---\n# Owner: check this one first\nid: gmail:abc {3}# from Gmail\ntype: email\n/);
+  assert.match(out, /^subject: "Quote: 12 chairs"$/m);
   assert.ok(out.indexOf('my_note') < out.indexOf('status: in_progress'), 'new keys go after existing ones');
   assert.match(out, /Body with --- inside, kept as is\.\n$/);
   assert.deepEqual(parseTaskText(out).data['my_note'], 'call back on Monday');

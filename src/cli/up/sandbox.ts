@@ -58,6 +58,16 @@ const LOCAL_DAEMONS: Array<[string, string[]]> = [
 
 const names = (dir: string) => readdir(dir).catch(() => [] as string[]);
 
+/** Task files still in a queue (Needs_Action/ and its role folders) on either vault. */
+async function queuedFiles(ws: Workspace): Promise<string[]> {
+  const out: string[] = [];
+  for (const vault of [ws.cloudVault, ws.localVault])
+    for (const queue of ['Needs_Action', 'Needs_Action/cloud', 'Needs_Action/local'])
+      for (const name of await names(path.join(vault, ...queue.split('/'))))
+        if (name.endsWith('.md')) out.push(path.join(vault, queue, name));
+  return out;
+}
+
 /**
  * `npm start` with no credentials (DESIGN §1's Platinum flow on one machine): a bare git remote, a cloud and a
  * local vault, the stand-ins for Gmail, X, Graph and Odoo, every cloud daemon and the local executor as real
@@ -160,7 +170,11 @@ async function followProgress(ws: Workspace, s: Standins, o: SandboxOptions): Pr
       (p) => cloudDone.some((n) => n.startsWith(p)) && localDone.some((n) => n.startsWith(p)),
     );
     if (filed) step('filed', 'both: the approvals, their tasks and the results are in Done/ on cloud and local');
-    if (filed && seen.has('mail-sent') && seen.has('invoice-posted')) {
+    // Drafts follow their task to Done/ (cloud files its own once it sees the task done), so the flow is over
+    // only when no queue holds anything on either machine.
+    const queued = filed ? await queuedFiles(ws) : ['(not filed yet)'];
+    if (filed && queued.length === 0) step('queues-empty', 'both: Needs_Action/ is empty; the drafts are in Done/');
+    if (filed && queued.length === 0 && seen.has('mail-sent') && seen.has('invoice-posted')) {
       o.say(o.autoApprove ? 'The Platinum flow is complete.' : 'The Platinum flow is complete. Press Ctrl-C to stop.');
       if (o.autoApprove) return;
     }

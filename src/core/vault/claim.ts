@@ -4,9 +4,17 @@ import path from 'node:path';
 import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../errors.js';
 import { absOf, folderAbs, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { createFileDurable, fsyncDir } from './durable.js';
-import { parseTaskText, renderTaskText, setFields } from './frontmatter.js';
-import { CLAIMING_PREFIX, inProgressFolder, returnQueueFor, TEMP_PREFIX, VAULT_FOLDERS } from './layout.js';
-import { PRIORITIES, TASK_SCHEMAS } from './schemas.js';
+import { parseTaskText } from './frontmatter.js';
+import {
+  CLAIMING_PREFIX,
+  inProgressFolder,
+  returnQueueFor,
+  roleQueueFolder,
+  TEMP_PREFIX,
+  VAULT_FOLDERS,
+} from './layout.js';
+import { normalisedText, decodeUtf8, readTaskText, type Normalised } from './normalise.js';
+import { PRIORITIES } from './schemas.js';
 import { listFiles } from './reading.js';
 import { viewOf, type TaskView } from './task-io.js';
 import {
@@ -14,11 +22,11 @@ import {
   denyQueue,
   dropIfSameInode,
   failLoaded,
+  fileFinishedDrafts,
   notAQueueReason,
   putBack,
   quarantine,
   releaseLoaded,
-  validateOrQuarantine,
 } from './transitions.js';
 
 /**
@@ -54,19 +62,21 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
     throw err;
   }
 
-  const text = await readFile(taking, 'utf8');
-  const loaded = await validateOrQuarantine(ctx, taking, name, text);
-  const type = loaded.valid.type;
+  const bytes = await readFile(taking);
+  const mtime = (await stat(taking)).mtime;
+  const read = await readOrQuarantine(ctx, rel, taking, name, bytes, mtime);
+  const text = read.text;
+  const type = read.task.type;
   if (!ctx.policy.canClaim(type, queue)) {
-    // Why put it back: it is a valid task for someone else (another role, or a human); do not hide it.
+    // Why put it back: it is a task for someone else (another role, or a human); do not hide it.
     if (!(await putBack(taking, abs)))
       await quarantine(ctx, taking, name, text, `Could not return ${name} to ${queue}/.`);
-    throw policyDenied(`The ${ctx.role} role may not claim "${type}" tasks from ${queue}/.`, { path: rel, type });
+    throw policyDenied(notMineReason(ctx, type, queue, read.task.data), { path: rel, type });
   }
 
   const now = ctx.clock();
-  const attempts = Number(loaded.data['attempts'] ?? 0);
-  setFields(loaded, {
+  const attempts = Number(read.task.data['attempts'] ?? 0);
+  const claimedText = normalisedText(read.task, {
     status: 'in_progress',
     claimed_by: ctx.actor,
     claimed_at: now.toISOString(),
@@ -74,8 +84,9 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
     lease_until: new Date(now.getTime() + ctx.lease.minutes * 60_000).toISOString(),
     retry_after: undefined,
   });
+  const loaded = parseTaskText(claimedText);
   try {
-    await createFileDurable(path.join(inProgress, name), renderTaskText(loaded), { syncDir: false });
+    await createFileDurable(path.join(inProgress, name), claimedText, { syncDir: false });
   } catch (err) {
     if (toAppError(err).code !== 'conflict') throw err;
     const dest = await quarantine(
@@ -100,10 +111,162 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
   return { ...viewOf(claimedRel, loaded), attempts };
 }
 
+/**
+ * Reads a taken file tolerantly (normalise.ts). A file that cannot be read at all (not UTF-8, broken YAML) goes
+ * to Failed/ with the reason, and the caller gets an invalid_input that says so; its exact bytes are kept
+ * beside it as `<name>.original` when they are not UTF-8 (the Failed/ copy shows them as text as best it can).
+ */
+async function readOrQuarantine(
+  ctx: VaultContext,
+  rel: string,
+  taking: string,
+  name: string,
+  bytes: Uint8Array,
+  mtime: Date,
+): Promise<{ text: string; task: Normalised }> {
+  const decoded = decodeUtf8(bytes);
+  let reason: string;
+  let text: string;
+  if (decoded.ok) {
+    text = decoded.text;
+    const read = readTaskText(text, { fileName: name, mtime, timeZone: ctx.timeZone });
+    if (read.ok) return { text, task: read.task };
+    reason = read.reason;
+  } else {
+    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    reason = decoded.reason;
+    const original = await keepOriginalBytes(ctx, name, bytes);
+    reason = `${reason} The exact bytes are kept in ${original}.`;
+  }
+  const dest = await quarantine(ctx, taking, name, text, reason);
+  throw invalidInput(`${rel} was moved to ${dest} because it cannot be read: ${reason}`, { moved_to: dest });
+}
+
+/** Writes `Failed/<name>.original` (or a stamped name) with the file's exact bytes; never replaces one. */
+async function keepOriginalBytes(ctx: VaultContext, name: string, bytes: Uint8Array): Promise<string> {
+  const stamp = ctx.clock().toISOString().replace(/[:.]/g, '-');
+  for (const candidate of [`${name}.original`, `${name}.${stamp}.original`]) {
+    const rel = `Failed/${candidate}`;
+    ctx.policy.requireWritable(rel, 'Keeping an unreadable file');
+    try {
+      await createFileDurable(await absOf(ctx, rel), bytes);
+      return rel;
+    } catch (err) {
+      if (toAppError(err).code !== 'conflict') throw err;
+    }
+  }
+  throw conflict(`Failed/${name}.original exists twice; move them away and claim again.`);
+}
+
+/** A queued file, read tolerantly; 'gone' when it was moved away meanwhile. */
+export async function readQueued(
+  ctx: VaultContext,
+  rel: string,
+): Promise<'gone' | { ok: true; task: Normalised; text: string } | { ok: false; reason: string }> {
+  let bytes: Buffer;
+  let mtime: Date;
+  try {
+    const abs = await absOf(ctx, rel);
+    [bytes, mtime] = await Promise.all([readFile(abs), stat(abs).then((s) => s.mtime)]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return decoded;
+  const read = readTaskText(decoded.text, { fileName: path.posix.basename(rel), mtime, timeZone: ctx.timeZone });
+  return read.ok ? { ...read, text: decoded.text } : read;
+}
+
+/** The other role: where a task this role does not take belongs (DESIGN §3: local takes what cloud may not). */
+const otherRole = (ctx: VaultContext) => (ctx.role === 'cloud' ? 'local' : 'cloud');
+
+/** Why this role does not take a file it can read, in words that say who does. */
+function notMineReason(ctx: VaultContext, type: string, queue: string, data: Record<string, unknown>): string {
+  if (type === 'draft')
+    return `${queue}/ holds this draft for its task (${String(data['task'] ?? 'see its "task" field')}); a draft is not claimed: it follows its task to Done/.`;
+  const other = otherRole(ctx);
+  const original = typeof data['original_type'] === 'string' ? ` (read from type "${data['original_type']}")` : '';
+  const where =
+    other === 'local'
+      ? `; the cloud draft worker moves such files to ${roleQueueFolder('local')}/, or move it there yourself`
+      : '';
+  return `This role (${ctx.role}) does not take \`${type}\` files${original} from ${queue}/; ${other} does${where}.`;
+}
+
+/**
+ * Tidies the shared Needs_Action/ for the role that works it (cloud), in each draft-worker pass:
+ * - routing (policy-driven): a file whose type this role does not claim goes to local's queue, where local
+ *   claims it (DESIGN §3: Needs_Action/local holds anything cloud may not handle). A move, no rewrite: local
+ *   normalises on its claim;
+ * - a file that cannot be read at all is claimed, which files it in Failed/ with the reason (the draft
+ *   worker only claims the types it drafts, so nothing else would).
+ * Files younger than a minute are left alone: a watcher that writes in place (Python's write_text) may still
+ * be writing, and half a frontmatter reads as another type or as broken YAML.
+ */
+export async function tidyQueue(ctx: VaultContext): Promise<{ routed: string[]; failed: string[] }> {
+  const out = { routed: [] as string[], failed: [] as string[] };
+  const target = roleQueueFolder(otherRole(ctx));
+  if (ctx.role !== 'cloud' || !ctx.policy.claimQueues.includes('Needs_Action')) return out;
+  if (!ctx.policy.canWrite(`${target}/x.md`) || !ctx.policy.canWrite('Needs_Action/x.md')) return out;
+  const moved = out.routed;
+  const now = ctx.clock().getTime();
+  for (const name of (await listFiles(ctx, 'Needs_Action')).sort()) {
+    const rel = `Needs_Action/${name}`;
+    const mtime = await stat(await absOf(ctx, rel)).then(
+      (st) => st.mtimeMs,
+      () => undefined,
+    );
+    if (mtime === undefined || now - mtime < IN_FLIGHT_MS) continue;
+    const read = await readQueued(ctx, rel);
+    if (read === 'gone') continue;
+    if (!read.ok) {
+      try {
+        await claimPath(ctx, rel);
+      } catch (err) {
+        const filed = toAppError(err).details?.['moved_to'];
+        if (typeof filed === 'string') out.failed.push(filed);
+      }
+      continue;
+    }
+    if (read.task.type === 'draft' || ctx.policy.canClaim(read.task.type, 'Needs_Action')) continue;
+    // Why take it first (as a claim does): a plain link-and-unlink could race a claimer's rename and leave the
+    // file in two queues. A take is one rename; recovery returns a take cut short to its queue.
+    const taking = path.join(await folderAbs(ctx, inProgressFolder(ctx.role)), takeName(name, ctx.clock()));
+    try {
+      await rename(await absOf(ctx, rel), taking);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // claimed or moved meanwhile
+      throw err;
+    }
+    if (!(await putBack(taking, await absOf(ctx, `${target}/${name}`)))) {
+      // A namesake already waits in local's queue: leave this one where it was, for a person to compare.
+      if (!(await putBack(taking, await absOf(ctx, rel))))
+        await quarantine(
+          ctx,
+          taking,
+          name,
+          read.text,
+          `Could not route ${name}: ${target}/ and Needs_Action/ both hold a file of that name.`,
+        );
+      continue;
+    }
+    moved.push(`${target}/${name}`);
+    await ctx.audit.record({
+      action_type: 'task.route',
+      target: `${target}/${name}`,
+      parameters: { from: rel, type: read.task.type },
+      result: 'ok',
+    });
+  }
+  return out;
+}
+
 interface Candidate {
   rel: string;
   priority: number;
-  created: string;
+  /** ms since the epoch; Why not the string: naive times read in a zone carry offsets, which do not sort as text. */
+  created: number;
 }
 
 const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i + 1]));
@@ -111,40 +274,34 @@ const PRIORITY_RANK: Record<string, number> = Object.fromEntries(PRIORITIES.map(
 /** Lists the claimable tasks of this role, best first: priority, then oldest `created`, then name. */
 export async function claimCandidates(ctx: VaultContext, type?: string | readonly string[]): Promise<Candidate[]> {
   const wanted = type === undefined ? undefined : new Set(typeof type === 'string' ? [type] : type);
-  const now = ctx.clock().toISOString();
+  const now = ctx.clock().getTime();
   const found: Candidate[] = [];
   for (const queue of ctx.policy.claimQueues) {
     const names = await listFiles(ctx, queue);
     for (const name of names) {
       const rel = `${queue}/${name}`;
-      let data: Record<string, unknown>;
-      try {
-        data = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        // Malformed: offer it, so that claiming quarantines it with the reason instead of skipping it forever.
-        found.push({ rel, priority: 0, created: '' });
+      const read = await readQueued(ctx, rel);
+      if (read === 'gone') continue;
+      if (!read.ok) {
+        // Unreadable: offer it (when not filtering), so that claiming files it in Failed/ with the reason
+        // instead of skipping it forever.
+        if (wanted === undefined) found.push({ rel, priority: 0, created: 0 });
         continue;
       }
-      const taskType = typeof data['type'] === 'string' ? data['type'] : '';
-      if (!(taskType in TASK_SCHEMAS)) {
-        // Unknown type: offer it (when not filtering) so that claiming quarantines it with the reason.
-        if (wanted === undefined) found.push({ rel, priority: 0, created: '' });
-        continue;
-      }
+      const data = read.task.data;
+      const taskType = read.task.type;
       if (wanted !== undefined && !wanted.has(taskType)) continue;
       if (!ctx.policy.canClaim(taskType, queue)) continue;
-      if (typeof data['retry_after'] === 'string' && data['retry_after'] > now) continue;
+      if (typeof data['retry_after'] === 'string' && Date.parse(data['retry_after']) > now) continue;
+      const created = Date.parse(String(data['created'] ?? ''));
       found.push({
         rel,
         priority: PRIORITY_RANK[String(data['priority'] ?? 'normal')] ?? 0,
-        created: String(data['created'] ?? ''),
+        created: Number.isNaN(created) ? 0 : created,
       });
     }
   }
-  return found.sort(
-    (a, b) => b.priority - a.priority || a.created.localeCompare(b.created) || a.rel.localeCompare(b.rel),
-  );
+  return found.sort((a, b) => b.priority - a.priority || a.created - b.created || a.rel.localeCompare(b.rel));
 }
 
 /** Claims `path`, or else the best claimable task (of `type`, if given). */
@@ -199,6 +356,9 @@ export async function recoverClaims(ctx: VaultContext): Promise<RecoveryReport> 
   const dir = await folderAbs(ctx, folder);
   const now = ctx.clock();
   report.tempFilesRemoved = await sweepTempFiles(ctx, now);
+  // Not in the report (its counts are a fixed shape): drafts whose task is filed follow it (transitions.ts).
+  const drafts = await fileFinishedDrafts(ctx);
+  if (drafts.length > 0) ctx.logger.info({ drafts }, 'filed drafts whose task is done');
   const entries = await readdir(dir, { withFileTypes: true });
   for (const name of entries.filter((e) => e.isFile()).map((e) => e.name)) {
     const abs = path.join(dir, name);
@@ -282,7 +442,10 @@ async function recoverTake(
   const { name, takenAt } = parseTakeName(hiddenName);
   if (now.getTime() - takenAt < IN_FLIGHT_MS) return; // a live claim in progress
   // An interrupted put-back or quarantine: the file already stands at its destination.
-  if (await dropIfMovedAlready(ctx, abs, name, ['Failed', ...ctx.policy.claimQueues])) {
+  // Local's queue too: a route (routeForeignTasks) cut short stands there.
+  if (
+    await dropIfMovedAlready(ctx, abs, name, ['Failed', ...ctx.policy.claimQueues, roleQueueFolder(otherRole(ctx))])
+  ) {
     report.completedMoves += 1;
     return;
   }

@@ -22,6 +22,11 @@ export interface VaultContext {
    * decisions (owner-evidence.ts). Undefined where nothing needs it (most tests, read-only commands).
    */
   stateDir?: string;
+  /**
+   * The IANA zone that naive timestamps in task files (Python's isoformat() without a zone) are read in;
+   * undefined means the machine's own (TZ). Tests inject one instead of relying on the machine's.
+   */
+  timeZone?: string;
 }
 
 export function resolveIn(ctx: VaultContext, input: unknown, options?: { mustExist?: boolean }): Promise<VaultPath> {

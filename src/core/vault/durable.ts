@@ -23,11 +23,11 @@ export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${path.basename(target)}`);
 }
 
-async function writeTemp(target: string, data: string): Promise<string> {
+async function writeTemp(target: string, data: string | Uint8Array): Promise<string> {
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o644);
   try {
-    await handle.writeFile(data, 'utf8');
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
@@ -41,7 +41,7 @@ async function writeTemp(target: string, data: string): Promise<string> {
  */
 export async function createFileDurable(
   target: string,
-  data: string,
+  data: string | Uint8Array,
   options: { syncDir?: boolean } = {},
 ): Promise<void> {
   const temp = await writeTemp(target, data);

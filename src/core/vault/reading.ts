@@ -1,8 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { invalidInput } from '../errors.js';
 import { absOf, folderAbs, resolveIn, type VaultContext } from './context.js';
 import { parseTaskText } from './frontmatter.js';
 import { VAULT_FOLDERS } from './layout.js';
+import { decodeUtf8, readTaskText } from './normalise.js';
 import { validateTask } from './schemas.js';
 import type { TaskView } from './task-io.js';
 
@@ -13,8 +15,10 @@ export interface TaskSummary {
   status?: string;
   priority?: string;
   created?: string;
-  /** Why the file is not a valid task, if it is not (it will go to Failed/ when claimed). */
+  /** Why the file cannot be read at all, if it cannot (it will go to Failed/ when claimed). */
   invalid?: string;
+  /** What a claim will write back to bring the file into this project's shape (docs/task-files.md). */
+  normalise?: string[];
 }
 
 const MAX_LIST = 1000;
@@ -60,33 +64,54 @@ export async function listTasks(
 }
 
 async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | undefined> {
-  let text: string;
+  let bytes: Buffer;
+  let mtime: Date;
   try {
-    text = await readFile(await absOf(ctx, rel), 'utf8');
+    const abs = await absOf(ctx, rel);
+    [bytes, mtime] = await Promise.all([readFile(abs), stat(abs).then((s) => s.mtime)]);
   } catch {
     return undefined; // moved away while we listed
   }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { path: rel, invalid: decoded.reason };
+  // Requests, updates and drafts are not tasks: shown as they are, and checked strictly where a schema exists.
+  let raw: Record<string, unknown> | undefined;
   try {
-    const data = parseTaskText(text).data;
+    raw = parseTaskText(decoded.text).data;
+  } catch {
+    raw = undefined;
+  }
+  if (raw && ['approval_request', 'update', 'draft'].includes(String(raw['type']))) {
     const summary: TaskSummary = {
       path: rel,
-      id: asString(data['id']),
-      type: asString(data['type']),
-      status: asString(data['status']),
-      priority: asString(data['priority']),
-      created: asString(data['created']),
+      id: asString(raw['id']),
+      type: asString(raw['type']),
+      status: asString(raw['status']),
+      priority: asString(raw['priority']),
+      created: asString(raw['created']),
     };
-    if (data['type'] !== 'approval_request' && data['type'] !== 'update') {
+    if (raw['type'] === 'draft') {
       try {
-        validateTask(data);
+        validateTask(raw);
       } catch (err) {
         summary.invalid = (err as Error).message;
       }
     }
     return summary;
-  } catch (err) {
-    return { path: rel, invalid: (err as Error).message };
   }
+  const read = readTaskText(decoded.text, { fileName: path.posix.basename(rel), mtime, timeZone: ctx.timeZone });
+  if (!read.ok) return { path: rel, invalid: read.reason };
+  const data = read.task.data;
+  const summary: TaskSummary = {
+    path: rel,
+    id: asString(data['id']),
+    type: asString(data['type']),
+    status: asString(data['status']),
+    priority: asString(data['priority']),
+    created: asString(data['created']),
+  };
+  if (read.task.changes.length > 0) summary.normalise = read.task.changes;
+  return summary;
 }
 
 const asString = (v: unknown) => (v === undefined || v === null ? undefined : String(v));

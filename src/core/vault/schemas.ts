@@ -49,8 +49,12 @@ const fileDrop = z.looseObject({
   ...base,
   type: z.literal('file_drop'),
   file_name: z.string().min(1),
-  size: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  // Optional: our Inbox watcher writes both; the hackathon's file watchers write neither (docs/task-files.md).
+  size: z.number().int().min(0).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 const invoiceLine = z.looseObject({
   name: z.string().min(1),

@@ -1,4 +1,4 @@
-import { link, readFile, stat, unlink } from 'node:fs/promises';
+import { link, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, invalidInput, policyDenied, toAppError } from '../errors.js';
 import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
@@ -191,6 +191,7 @@ export async function completeLoaded(
     parameters: { from: rel, outcome },
     result: 'ok',
   });
+  await fileDraftWith(ctx, rel, 'Done');
   return viewOf(dest, task);
 }
 
@@ -213,6 +214,7 @@ export async function failLoaded(
     lease_until: undefined,
     failed_reason: reason,
     failed_at: ctx.clock().toISOString(),
+    failed_by: ctx.actor,
   });
   task.body = `${task.body.replace(/\s*$/, '')}\n\n## Failed\n\n${reason}\n`;
   await replaceFileDurable(abs, renderTaskText(task), { syncDir: false });
@@ -224,6 +226,7 @@ export async function failLoaded(
     result: 'ok',
     error: reason,
   });
+  await fileDraftWith(ctx, rel, 'Failed');
   return viewOf(dest, task);
 }
 
@@ -307,4 +310,156 @@ export function denyQueue(ctx: VaultContext, queue: string): never {
   throw policyDenied(
     `The ${ctx.role} role does not claim from ${queue}/; its queues are ${ctx.policy.claimQueues.join(', ')}.`,
   );
+}
+
+/**
+ * Drafts follow their task (docs/task-files.md). A draft lives in its claiming role's queue,
+ * `Needs_Action/<role>/DRAFT_<task>.md`; when the task is filed in Done/ or Failed/, the draft goes to the same
+ * folder, so Needs_Action/ only ever holds work. Order: the task first, then its draft; a crash between the
+ * two leaves a draft whose task is filed, which `fileFinishedDrafts` (run by every recovery) files later.
+ * A role that may not write the draft's queue (local completing cloud's task after executing its approval:
+ * local never writes Needs_Action/cloud/) leaves it: the draft's own role files it when it sees the task filed.
+ */
+export const draftRelOf = (taskRel: string) => {
+  const role = taskRel.split('/')[1] ?? '';
+  return `Needs_Action/${role}/DRAFT_${path.posix.basename(taskRel)}`;
+};
+
+async function fileDraftWith(ctx: VaultContext, taskRel: string, folder: 'Done' | 'Failed'): Promise<void> {
+  if (!taskRel.startsWith('In_Progress/')) return;
+  const draftRel = draftRelOf(taskRel);
+  if (!ctx.policy.canWrite(draftRel) || !ctx.policy.canWrite(`${folder}/x.md`)) return;
+  try {
+    const abs = await absOf(ctx, draftRel);
+    let data: Record<string, unknown>;
+    try {
+      data = parseTaskText(await readFile(abs, 'utf8')).data;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    if (data['type'] !== 'draft' || data['task'] !== taskRel) return; // someone else's file of that name
+    await moveDraft(ctx, abs, draftRel, folder, taskRel);
+  } catch (err) {
+    // Why not fail the completion: the task is filed already; the draft is filed by the next recovery.
+    ctx.logger.warn({ draft: draftRel, err: toAppError(err).message }, 'draft not filed with its task; recovery will');
+  }
+}
+
+async function moveDraft(
+  ctx: VaultContext,
+  abs: string,
+  draftRel: string,
+  folder: 'Done' | 'Failed',
+  taskRel: string,
+): Promise<string> {
+  const dest = await moveToFolder(ctx, abs, folder, path.posix.basename(draftRel));
+  await ctx.audit.record({
+    action_type: 'draft.file',
+    target: dest,
+    parameters: { from: draftRel, task: taskRel },
+    result: 'ok',
+  });
+  return dest;
+}
+
+/** A filed task's (Done/ or Failed/) file younger than this may be mid-completion in another process. */
+const DRAFT_IN_FLIGHT_MS = 60_000;
+
+/**
+ * Files the drafts of this role's queue whose task is filed in Done/ or Failed/ (matched by the draft's `task`
+ * name and `task_id`), into the same folder. Runs with every recovery (the draft worker runs one each pass):
+ * it finishes a filing cut short by a crash, and it files the drafts of tasks the other role completed.
+ * Why the age check: a task this role filed a moment ago may still be moving its draft in another process;
+ * two movers of one draft would make two copies. A task the other role filed cannot be (it never moves our
+ * drafts), so those are filed at once. Returns the drafts filed.
+ */
+export async function fileFinishedDrafts(ctx: VaultContext): Promise<string[]> {
+  const queue = `Needs_Action/${ctx.role}`;
+  const filed: string[] = [];
+  let names: string[];
+  try {
+    const dir = await absOf(ctx, `${queue}/x.md`).then((a) => path.dirname(a));
+    names = (await readdir(dir)).filter((n) => n.startsWith('DRAFT_') && n.endsWith('.md'));
+  } catch {
+    return filed;
+  }
+  if (names.length === 0) return filed;
+  const listed = new Map<string, string[]>();
+  const namesIn = async (folder: string) => {
+    if (!listed.has(folder)) {
+      const dir = await absOf(ctx, `${folder}/x.md`).then((a) => path.dirname(a));
+      listed.set(folder, await readdir(dir).catch(() => []));
+    }
+    return listed.get(folder) as string[];
+  };
+  const now = ctx.clock().getTime();
+  for (const name of names.sort()) {
+    const draftRel = `${queue}/${name}`;
+    try {
+      const abs = await absOf(ctx, draftRel);
+      const stats = await stat(abs);
+      const stem = name.replace(/\.md$/i, '');
+      // The tail of a move cut short: the draft already stands in Done/ or Failed/ (same inode). Drop this name.
+      if (stats.nlink > 1) {
+        let dropped = false;
+        for (const folder of ['Done', 'Failed'] as const)
+          for (const other of await namesIn(folder))
+            if (!dropped && (other === name || other.startsWith(`${stem}.`)))
+              dropped = await dropIfSameInode(abs, await absOf(ctx, `${folder}/${other}`));
+        if (dropped) {
+          filed.push(draftRel);
+          continue;
+        }
+      }
+      const data = parseTaskText(await readFile(abs, 'utf8')).data;
+      const taskRel = data['task'];
+      if (data['type'] !== 'draft' || typeof taskRel !== 'string' || !taskRel.startsWith('In_Progress/')) continue;
+      const exists = await absOf(ctx, taskRel)
+        .then((a) => stat(a))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (exists) continue; // still being worked
+      const taskStem = path.posix.basename(taskRel).replace(/\.md$/i, '');
+      const home = await filedTask(ctx, namesIn, taskStem, data['task_id']);
+      if (!home) continue; // released to a queue, or not synced here yet: the draft waits
+      const ours = typeof home.by !== 'string' || home.by.startsWith(`${ctx.role}:`);
+      if (ours && now - home.mtimeMs < DRAFT_IN_FLIGHT_MS) continue;
+      if (!ctx.policy.canWrite(draftRel) || !ctx.policy.canWrite(`${home.folder}/x.md`)) continue;
+      await moveDraft(ctx, abs, draftRel, home.folder, taskRel);
+      filed.push(draftRel);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // filed by another process meanwhile
+      ctx.logger.warn({ draft: draftRel, err: toAppError(err).message }, 'could not file a finished draft');
+    }
+  }
+  return filed;
+}
+
+/** Where the task named `<stem>.md` (or `<stem>.<stamp>.md`) with id `taskId` was filed, if it was. */
+async function filedTask(
+  ctx: VaultContext,
+  namesIn: (folder: string) => Promise<string[]>,
+  stem: string,
+  taskId: unknown,
+): Promise<{ folder: 'Done' | 'Failed'; mtimeMs: number; by: unknown } | undefined> {
+  for (const folder of ['Done', 'Failed'] as const) {
+    for (const other of await namesIn(folder)) {
+      if (other !== `${stem}.md` && !(other.startsWith(`${stem}.`) && other.endsWith('.md'))) continue;
+      if (other.startsWith('DRAFT_')) continue;
+      try {
+        const abs = await absOf(ctx, `${folder}/${other}`);
+        const data = parseTaskText(await readFile(abs, 'utf8')).data;
+        if (taskId !== undefined && String(data['id']) !== String(taskId)) continue;
+        if (data['status'] !== (folder === 'Done' ? 'done' : 'failed')) continue;
+        const st = await stat(abs);
+        return { folder, mtimeMs: st.mtimeMs, by: data['completed_by'] ?? data['failed_by'] };
+      } catch {
+        continue;
+      }
+    }
+  }
+  return undefined;
 }

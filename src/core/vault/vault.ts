@@ -5,13 +5,13 @@ import type { Logger } from '../log.js';
 import type { Policy } from '../policy/policy.js';
 import { AuditLog } from './audit.js';
 import { requestApproval, type ApprovalRequest } from './approvals.js';
-import { claimTask, recoverClaims } from './claim.js';
+import { claimTask, recoverClaims, tidyQueue } from './claim.js';
 import type { VaultContext } from './context.js';
 import { writeDraft } from './drafts.js';
 import { inProgressFolder } from './layout.js';
 import { listTasks, readRaw, readTask, vaultStatus } from './reading.js';
 import { realVaultRoot } from './safe-path.js';
-import { completeTask, failTask, releaseTask, type ReleaseOptions } from './transitions.js';
+import { completeTask, failTask, fileFinishedDrafts, releaseTask, type ReleaseOptions } from './transitions.js';
 import { postUpdate } from './updates.js';
 
 export interface OpenVaultOptions {
@@ -24,6 +24,8 @@ export interface OpenVaultOptions {
   lease?: { minutes: number; maxAttempts: number };
   /** AI_EMPLOYEE_STATE_DIR: outside the vault; local keeps the owner's decisions there. */
   stateDir?: string;
+  /** The zone naive timestamps in task files are read in (default: the machine's, TZ). */
+  timeZone?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export class Vault {
       logger: options.logger,
       lease: options.lease ?? { minutes: 30, maxAttempts: 3 },
       stateDir: options.stateDir,
+      timeZone: options.timeZone,
     });
   }
 
@@ -107,5 +110,13 @@ export class Vault {
   }
   recover() {
     return recoverClaims(this.ctx);
+  }
+  /** Cloud: routes tasks it does not take to local's queue and files unreadable ones in Failed/ (claim.ts). */
+  tidyQueue() {
+    return tidyQueue(this.ctx);
+  }
+  /** Files this role's drafts whose task is in Done/ or Failed/ alongside it (transitions.ts). */
+  fileFinishedDrafts() {
+    return fileFinishedDrafts(this.ctx);
   }
 }

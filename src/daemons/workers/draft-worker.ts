@@ -29,7 +29,8 @@ export const draftBackoffSeconds = (attempts: number) => Math.min(60 * 2 ** Math
  * The cloud draft worker (PM2 `cloud-draft-worker`): claims the cloud's watched items, writes a draft and an
  * approval request for the reply, and leaves the task awaiting the owner. A dropped file gets a note for the
  * owner instead (there is nobody to reply to). A failed draft releases the task with backoff; after the
- * attempts limit it goes to Failed/.
+ * attempts limit it goes to Failed/. Each pass also tidies the queue (what cloud does not take goes to
+ * Needs_Action/local/, an unreadable file to Failed/) and files the drafts whose task is done.
  */
 export async function runDraftWorkerOnce(
   vault: Vault,
@@ -37,7 +38,10 @@ export async function runDraftWorkerOnce(
   options: { limit?: number } = {},
 ): Promise<DraftWorkerReport> {
   const report: DraftWorkerReport = { drafted: 0, noted: 0, released: 0, failed: 0 };
+  // Recovery also files drafts whose task is done (local completes cloud's tasks after the owner approves).
   await vault.recover();
+  // Tasks cloud does not take go to local's queue; unreadable files go to Failed/ with the reason.
+  await vault.tidyQueue();
   for (let n = 0; n < (options.limit ?? 50); n += 1) {
     const claimed = await claimNext(vault);
     if (!claimed) break;
