@@ -1,6 +1,6 @@
 /**
  * Bench: claim + draft of N tasks over MCP stdio — our server against the official filesystem server doing
- * the same file work, and against a floor (the same syscalls and fsyncs in-process, no MCP). See README.md.
+ * the same file work, and against a floor (the same syscalls and fsyncs in-process, no MCP). Numbers: docs/benchmarks.md.
  *
  * stdout: the JSON report (also written to bench/results/latest.json). stderr: progress and the markdown
  * tables (omitted with --json-only). Exit code 1 when a run fails verification or errors; targets missed

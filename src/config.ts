@@ -5,14 +5,14 @@ import { isRole, type Role } from './core/roles.js';
 
 /**
  * Every environment variable the product reads, parsed once. Fails closed: a bad value stops the start
- * with one line that names the variable and what to set. The README's table lists the same variables.
+ * with one line that names the variable and what to set. docs/configuration.md lists the same variables.
  */
 const boolString = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** The second setting needed to switch cloud's draft-only mode off (DESIGN §4). */
 export const DRAFT_ONLY_OVERRIDE_VALUE = 'I_UNDERSTAND_CLOUD_CAN_SEND';
 
-/** The watchers' and reply clients' variables (issue 4); the README's "Watchers" section lists them. */
+/** The watchers' and reply clients' variables (issue 4); docs/configuration.md lists them. */
 const optionalText = z.string().min(1).optional();
 const WATCH_ENV = {
   GMAIL_CLIENT_ID: optionalText,

@@ -120,7 +120,7 @@ wait_healthy() {
     [ "$status" = healthy ] && return 0
     if [ "$SECONDS" -ge "$deadline" ]; then
       compose logs --tail 50 "$service" >&2 || true
-      die "$service is not healthy after ${timeout_s}s (status: $status); see the log above and README.md, \"When a health check fails\""
+      die "$service is not healthy after ${timeout_s}s (status: $status); see the log above and docs/deploy.md, \"When a health check fails\""
     fi
     sleep "$poll_s"
   done
@@ -185,6 +185,6 @@ Next steps:
        ODOO_DB=$ODOO_DB
        ODOO_LOGIN=<the bot user's login>
        ODOO_API_KEY=<the key from step 2>
-  4. Check it: scripts/cloud/odoo_health_monitor.sh   (cron it: see README.md)
+  4. Check it: scripts/cloud/odoo_health_monitor.sh   (cron it: see docs/deploy.md, Monitoring)
   5. Backups run daily at $BACKUP_TIME UTC into $repo/docker/backups; copy them off the VM.
 EOF

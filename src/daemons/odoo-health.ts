@@ -87,7 +87,7 @@ export class OdooHealthMonitor {
       if (!alerted && failures >= this.deps.failuresBeforeAlert) {
         await this.deps.vault.postUpdate({
           title: 'Odoo is down',
-          body: `${result.detail}\n\n${failures} health checks in a row failed (since ${state.lastOk ?? 'the monitor started'}). Draft invoices wait in the queue and are retried. See the README section "When a health check fails".`,
+          body: `${result.detail}\n\n${failures} health checks in a row failed (since ${state.lastOk ?? 'the monitor started'}). Draft invoices wait in the queue and are retried. See "When a health check fails" in docs/deploy.md.`,
           level: 'alert',
           source: ODOO_HEALTH_APP,
         });
