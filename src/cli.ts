@@ -12,6 +12,7 @@ import { registerExecutorCommands } from './cli/commands/executor.js';
 import { registerGuardCommand } from './cli/commands/guard.js';
 import { registerSyncCommands } from './cli/commands/sync.js';
 import { registerDashboardCommand } from './cli/commands/dashboard.js';
+import { registerDoctorCommand } from './cli/commands/doctor.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
 import { registerWatchCommands } from './cli/commands/watch.js';
 import { registerWatchdogCommand } from './cli/commands/watchdog.js';
@@ -93,6 +94,7 @@ registerDashboardCommand(program, config);
 registerWatchCommands(program, config, sandbox);
 registerWatchdogCommand(program, config);
 registerAuditCommands(program, config);
+registerDoctorCommand(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {

@@ -43,6 +43,16 @@ export class Policy {
     return this.file.claim.queues;
   }
 
+  /** The task types the role claims (for reports such as `doctor`; decisions go through canClaim). */
+  get claimTypes(): readonly string[] {
+    return this.file.claim.types;
+  }
+
+  /** The folders and files the role may write (for reports; decisions go through canWrite). */
+  get writableFolders(): readonly string[] {
+    return this.file.writable;
+  }
+
   canClaim(type: string, queue: string): boolean {
     return this.has('vault.claim') && this.file.claim.queues.includes(queue) && this.file.claim.types.includes(type);
   }
