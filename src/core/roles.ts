@@ -5,3 +5,6 @@ export type Role = (typeof ROLES)[number];
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/** The machine on the other side of the sync. */
+export const otherRole = (role: Role): Role => (role === 'cloud' ? 'local' : 'cloud');

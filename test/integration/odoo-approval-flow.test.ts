@@ -183,8 +183,7 @@ test('tampering is refused with its reason and nothing is posted twice', async (
   await t.test('one that stands in Approved/ without the owner having moved it there on this machine', async () => {
     const { root, local, name } = await cloudDrafts(7);
     const deps = await localExecutorDeps(local, odooClientFor(standin, local));
-    await sightPendingApprovals(local.ctx);
-    // A copy, not a move: the request is still pending, so this is no decision of the owner's.
+    // Never seen pending on this machine (as if a pull had put it straight into Approved/): no decision of his.
     await copyFile(path.join(root, 'Pending_Approval', name), path.join(root, 'Approved', name));
     const before = postCalls();
     const outcome = await executeApproved(deps, `Approved/${name}`);

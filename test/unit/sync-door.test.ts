@@ -42,6 +42,16 @@ test('local takes from cloud only what cloud may write, whatever the case or Uni
     'Inbox/x.md',
     '.obsidian/app.json',
     'Needs_Action/../Approved/x.md',
+    // Names git gives a meaning of its own (it refuses to check out `.git`; the others change how it works).
+    'Plans/.git/config',
+    'In_Progress/cloud/.Git',
+    'Plans/.git./x',
+    'Plans/git~1/x',
+    'Pending_Approval/.gitattributes',
+    'Needs_Action/.gitignore',
+    // A file where a protocol folder belongs.
+    'Needs_Action/cloud',
+    'needs_action/LOCAL',
   ])
     assert.equal(acceptsIncoming(local, added(p)), false, p);
   // Composed and decomposed forms decide alike: an NFD "Pending_Approval" with an accent is still not Approved/.

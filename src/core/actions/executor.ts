@@ -1,13 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalidInput, toAppError } from '../errors.js';
 import { APPROVAL_ACTIONS, approvalContentHash } from '../vault/approval-actions.js';
-import { absOf, relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
+import { relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
 import { ownerEvidenceIn, type OwnerDecision } from '../vault/owner-evidence.js';
 import { postUpdate } from '../vault/updates.js';
 import { replaceFileDurable } from '../vault/durable.js';
 import { parseTaskText, renderTaskText, setFields, type TaskText } from '../vault/frontmatter.js';
 import { completeLoaded, failLoaded, moveToFolder } from '../vault/transitions.js';
+import { inProgressFolder } from '../vault/layout.js';
+import { otherRole } from '../roles.js';
 import { readApprovalFile, type ApprovalDoc } from './approval-file.js';
 import type { ActionHandler } from './handler.js';
 import { ExecutionLedger } from './ledger.js';
@@ -126,7 +128,7 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
     });
     const reason = `The approved ${doc.action} failed and will not be retried: ${error.message} Check the outcome, then request a fresh approval if it is still needed.`;
     const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Failed', { status: 'failed', failed_reason: reason });
-    await fileSourceTask(ctx, doc.sourceTask, 'failed', reason);
+    await fileSourceTask(ctx, doc, 'failed', reason);
     return { approval: rel, status: 'failed', reason, filedAt };
   }
   const now = ctx.clock().toISOString();
@@ -145,7 +147,7 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
     executed_by: ctx.actor,
     ...prefixKeys(result),
   });
-  await fileSourceTask(ctx, doc.sourceTask, 'done', `${doc.action} executed`, prefixKeys(result));
+  await fileSourceTask(ctx, doc, 'done', `${doc.action} executed`, prefixKeys(result));
   return { approval: rel, status: 'executed', filedAt, result };
 }
 
@@ -164,8 +166,13 @@ export async function recordRejection(deps: ExecutorDeps, input: string): Promis
     status: 'rejected',
     rejected_at: ctx.clock().toISOString(),
   });
-  const source = typeof text.data['source_task'] === 'string' ? text.data['source_task'] : undefined;
-  await fileSourceTask(ctx, source, 'done', 'rejected by the owner');
+  const field = (key: string) => (typeof text.data[key] === 'string' ? text.data[key] : undefined);
+  await fileSourceTask(
+    ctx,
+    { id: field('id') ?? '', created: field('created') ?? '', sourceTask: field('source_task') },
+    'done',
+    'rejected by the owner',
+  );
   await ctx.audit.record({
     action_type: 'approval.reject',
     target: rel,
@@ -189,9 +196,14 @@ async function ownerDecisionOn(ctx: VaultContext, doc: ApprovalDoc): Promise<Own
   const recorded = await evidence.decisionOf(doc.id, doc.created);
   if (recorded) return recorded;
   const name = path.posix.basename(doc.rel);
-  const sighting = await evidence.sightingOf(name);
-  if (!sighting || sighting.id !== doc.id || sighting.created !== doc.created) return undefined;
-  if (await exists(await absOf(ctx, `Pending_Approval/${name}`))) return undefined; // a copy, not a move
+  // Why no check that Pending_Approval/ no longer holds it: cloud may put a request back there at any time (an
+  // addition the door takes), and that must not void the owner's move. What no pull can do is write Approved/.
+  const sighting = await evidence.sightingOf(name, doc.id, doc.created);
+  if (!sighting) return undefined;
+  // A request first seen pending only after this file already stood in Approved/ without a decision is no move
+  // of the owner's: cloud could otherwise "sight" a planted file into being approved.
+  const suspicious = await evidence.suspiciousSince(doc.id, doc.created);
+  if (suspicious !== undefined && sighting.seen_at >= suspicious) return undefined;
   const decision: OwnerDecision = {
     id: doc.id,
     created: doc.created,
@@ -213,12 +225,6 @@ async function ownerDecisionOn(ctx: VaultContext, doc: ApprovalDoc): Promise<Own
   return decision;
 }
 
-const exists = (abs: string) =>
-  stat(abs).then(
-    () => true,
-    () => false,
-  );
-
 function firstFailedCheck(ctx: VaultContext, doc: ApprovalDoc, decision: OwnerDecision): string | undefined {
   if (hashOf(doc) !== decision.content_sha256)
     return `The approval changed after the owner's decision (${decision.via === 'command' ? 'ai-employee approve' : 'the move to Approved/'} at ${decision.decided_at}); nothing was done. Request a fresh approval.`;
@@ -230,7 +236,7 @@ function firstFailedCheck(ctx: VaultContext, doc: ApprovalDoc, decision: OwnerDe
 /** No decision of the owner's on this machine: nothing runs, the file stays for him to look at, one alert. */
 async function reportSuspicious(ctx: VaultContext, doc: ApprovalDoc): Promise<ExecutionOutcome> {
   const reason =
-    'This machine holds no decision of the owner on it: it was not approved here with `ai-employee approve`, nor moved here from Pending_Approval/ on this machine. Nothing was done; it stays in Approved/ for you to look at. If you want it, move it to Pending_Approval/ and approve it there.';
+    'This machine holds no decision of the owner on it: it was not approved here with `ai-employee approve`, nor moved here from Pending_Approval/ on this machine. Nothing was done; it stays in Approved/ for you to look at. If you want it, move it back to Pending_Approval/, read it, and run `ai-employee approve Pending_Approval/<its name>`.';
   if (await ownerEvidenceIn(ctx.stateDir).reportOnce(doc.id, doc.created, ctx.clock())) {
     await ctx.audit.record({
       action_type: `execute.${doc.action}`,
@@ -269,7 +275,7 @@ async function refuse(
   });
   ctx.logger.warn({ approval: doc.rel, reason }, 'approval refused');
   const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Failed', { status: 'refused', failed_reason: reason });
-  if (options.touchTask) await fileSourceTask(ctx, doc.sourceTask, 'failed', `Approval refused: ${reason}`);
+  if (options.touchTask) await fileSourceTask(ctx, doc, 'failed', `Approval refused: ${reason}`);
   return { approval: doc.rel, status: 'refused', reason, filedAt };
 }
 
@@ -302,24 +308,36 @@ async function fileApproval(
   return moveToFolder(ctx, abs, folder, path.basename(abs));
 }
 
-/** Files the task the approval came from (in In_Progress/), if it is still there. */
+/**
+ * Files the task the approval came from, if it is still there. `source_task` is a field of the request, which the
+ * other machine may have written: it is followed only into the other machine's In_Progress/ folder, or into this
+ * machine's own when this machine made the request itself (owner-evidence.ts), never anywhere else. A task that
+ * cannot be read is left for a human; the approval's own outcome stands either way.
+ */
 async function fileSourceTask(
   ctx: VaultContext,
-  source: string | undefined,
+  approval: { id: string; created: string; sourceTask: string | undefined },
   outcome: 'done' | 'failed',
   note: string,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  if (!source || !source.startsWith('In_Progress/')) return;
-  let resolved;
-  try {
-    resolved = await resolveIn(ctx, source);
-  } catch {
-    return; // already filed (an earlier run) or never synced here
+  const source = approval.sourceTask;
+  if (!source) return;
+  const own = await ownerEvidenceIn(ctx.stateDir).isOwnRequest(approval.id, approval.created);
+  const folder = inProgressFolder(own ? ctx.role : otherRole(ctx.role));
+  if (relFolderOf(source) !== folder) {
+    ctx.logger.warn({ approval: approval.id, source }, 'source_task outside the requester’s In_Progress/: left alone');
+    return;
   }
-  const task = parseTaskText(await readFile(resolved.abs, 'utf8'));
-  if (outcome === 'done') await completeLoaded(ctx, resolved.rel, resolved.abs, task, note, undefined, extra);
-  else await failLoaded(ctx, resolved.rel, resolved.abs, task, note);
+  try {
+    const resolved = await resolveIn(ctx, source);
+    const task = parseTaskText(await readFile(resolved.abs, 'utf8'));
+    if (outcome === 'done') await completeLoaded(ctx, resolved.rel, resolved.abs, task, note, undefined, extra);
+    else await failLoaded(ctx, resolved.rel, resolved.abs, task, note);
+  } catch (err) {
+    // Already filed (an earlier run), never synced here, or not a readable task any more.
+    ctx.logger.warn({ approval: approval.id, source, err: toAppError(err).message }, 'source task not filed');
+  }
 }
 
 function prefixKeys(result: Record<string, unknown>): Record<string, unknown> {

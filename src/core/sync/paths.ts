@@ -8,16 +8,38 @@ import { CLAIMING_PREFIX, DASHBOARD_FILE, HANDBOOK_FILE, TEMP_PREFIX, VAULT_FOLD
  */
 const STATE_TOP_FOLDERS: ReadonlySet<string> = new Set(VAULT_FOLDERS.map((f) => f.split('/')[0] as string));
 const STATE_FILES: ReadonlySet<string> = new Set([DASHBOARD_FILE, HANDBOOK_FILE]);
+const PROTOCOL_FOLDERS_FOLDED: ReadonlySet<string> = new Set(VAULT_FOLDERS.map((f) => f.toLowerCase()));
 
 export function isStatePath(rel: string): boolean {
   if (rel === '' || rel.startsWith('/') || rel.includes('\\')) return false;
   const segments = rel.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return false;
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || isGitControlName(s))) return false;
   // Why: temp files of durable writes and takes in flight are half-done operations, never state.
   const name = segments[segments.length - 1] as string;
   if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIMING_PREFIX)) return false;
   if (segments.length === 1) return STATE_FILES.has(rel);
+  // A file where a protocol folder belongs (`Needs_Action/cloud` as a file) would stop that folder from existing.
+  if (PROTOCOL_FOLDERS_FOLDED.has(rel.normalize('NFC').toLowerCase())) return false;
   return STATE_TOP_FOLDERS.has(segments[0] as string);
+}
+
+/**
+ * A name git gives a meaning of its own, in any case and with the trailing dots or spaces Windows drops:
+ * `.git` (git refuses to check it out, so one such path on the remote would wedge every sync), and the
+ * `.gitattributes` / `.gitignore` / `.gitmodules` family, which would change how this machine checks out and
+ * commits its files. None is vault state.
+ */
+const GIT_CONTROL_NAMES: ReadonlySet<string> = new Set([
+  '.git',
+  'git~1',
+  '.gitattributes',
+  '.gitignore',
+  '.gitmodules',
+]);
+
+function isGitControlName(segment: string): boolean {
+  const folded = segment.toLowerCase().replace(/[. ]+$/, '');
+  return GIT_CONTROL_NAMES.has(folded);
 }
 
 /** The queues a task is claimed from: a file deleted here by both sides was claimed (moved) by both. */

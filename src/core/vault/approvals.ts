@@ -131,9 +131,11 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
       `- What you approve is what this file says when you decide: its parameters above and the text block. A change after your decision stops it.`,
     ].join('\n'),
   );
+  let createdHere = true;
   try {
     await createFileDurable(await absOf(ctx, rel), fileText);
   } catch (err) {
+    createdHere = false;
     if ((err as { code?: string }).code !== 'conflict') throw err;
     const existing = parseTaskText(await readFile(await absOf(ctx, rel), 'utf8')).data;
     if (existing['content_sha256'] !== hash) {
@@ -144,9 +146,13 @@ export async function requestApproval(ctx: VaultContext, req: ApprovalRequest): 
     // The same request again (a retry): answer with the file as it stands, not a newly computed expiry.
     if (typeof existing['expires'] === 'string') expires = existing['expires'];
   }
-  // On the machine that executes approvals, its own request was seen pending here: the owner may approve it by moving it.
-  if (ctx.policy.has('approval.execute') && ctx.stateDir !== undefined)
-    await sightApproval(ownerEvidenceIn(ctx.stateDir), `${id}.md`, await readFile(await absOf(ctx, rel), 'utf8'), now);
+  // On the machine that executes approvals, its own request was seen pending here (the owner may approve it by
+  // moving it), and is remembered as its own (only such a request may file a task of this machine's).
+  if (ctx.policy.has('approval.execute') && ctx.stateDir !== undefined) {
+    const evidence = ownerEvidenceIn(ctx.stateDir);
+    await sightApproval(evidence, `${id}.md`, await readFile(await absOf(ctx, rel), 'utf8'), now);
+    if (createdHere) await evidence.ownRequest(id, now.toISOString());
+  }
   if (claimed) await markAwaitingApproval(ctx, claimed.rel, rel);
   await ctx.audit.record({
     action_type: 'approval.request',

@@ -32,3 +32,14 @@ async function writeIfMissing(file: string, content: string): Promise<boolean> {
     throw err;
   }
 }
+
+/**
+ * Puts back any protocol folder that is missing (never a file). Why: git does not keep empty folders, so a peer
+ * that deletes a folder's last file (its `.gitkeep` too) removes the folder from this work tree on the next sync,
+ * and every write into it (an alert in Updates/, a sighting of Pending_Approval/) would fail.
+ */
+export async function restoreVaultFolders(root: string): Promise<void> {
+  for (const folder of VAULT_FOLDERS)
+    // A file squatting a folder's path stays for a human to look at (`doctor` names it); the rest are restored.
+    await mkdir(path.join(root, ...folder.split('/')), { recursive: true }).catch(() => undefined);
+}

@@ -44,17 +44,37 @@ export function approvalKey(id: string, created: string): string {
   return createHash('sha256').update(`${id}\n${created}`).digest('hex').slice(0, 32);
 }
 
-const nameKey = (name: string) => createHash('sha256').update(foldName(name)).digest('hex').slice(0, 32);
+/** A sighting's key: the request (id, created) under one name. Why all three: a look-alike request under another
+ * name, or another request under a case-folded name, must not overwrite the sighting of the real one. */
+const sightingKey = (name: string, id: string, created: string) =>
+  createHash('sha256')
+    .update(`${foldName(name)}\n${id}\n${created}`)
+    .digest('hex')
+    .slice(0, 32);
 
 export class OwnerEvidence {
   constructor(private readonly dir: string) {}
 
+  /** Records the first sighting of a request under a name; a later one keeps that first time. */
   async sighted(sighting: Sighting): Promise<void> {
-    await this.write('sightings', nameKey(sighting.name), sighting);
+    const key = sightingKey(sighting.name, sighting.id, sighting.created);
+    if (await this.read('sightings', key)) return;
+    await this.write('sightings', key, sighting);
   }
 
-  sightingOf(name: string): Promise<Sighting | undefined> {
-    return this.read<Sighting>('sightings', nameKey(name));
+  /** The sighting of this request (id, created) under this name in Pending_Approval/, if there was one. */
+  sightingOf(name: string, id: string, created: string): Promise<Sighting | undefined> {
+    return this.read<Sighting>('sightings', sightingKey(name, id, created));
+  }
+
+  /** Remembers a request this machine made itself (its own `request_approval`): only such a request may file a
+   * task of this machine's own In_Progress/ folder. */
+  async ownRequest(id: string, created: string): Promise<void> {
+    await this.write('own-requests', approvalKey(id, created), { id, created });
+  }
+
+  async isOwnRequest(id: string, created: string): Promise<boolean> {
+    return (await this.read('own-requests', approvalKey(id, created))) !== undefined;
   }
 
   async decided(decision: OwnerDecision): Promise<void> {
@@ -63,6 +83,11 @@ export class OwnerEvidence {
 
   decisionOf(id: string, created: string): Promise<OwnerDecision | undefined> {
     return this.read<OwnerDecision>('decisions', approvalKey(id, created));
+  }
+
+  /** When this approval was first found in Approved/ with no decision of the owner's, if ever. */
+  async suspiciousSince(id: string, created: string): Promise<string | undefined> {
+    return (await this.read<{ reported_at: string }>('suspicious', approvalKey(id, created)))?.reported_at;
   }
 
   /** Remembers that a suspicious approval was reported; true the first time only (one alert per approval). */
@@ -114,7 +139,8 @@ export async function sightApproval(evidence: OwnerEvidence, name: string, fileT
 /** Sights every request now in Pending_Approval/ (the executor's start and rescans; a test's owner before a move). */
 export async function sightPendingApprovals(ctx: VaultContext): Promise<number> {
   const evidence = ownerEvidenceIn(ctx.stateDir);
-  const dir = await folderAbs(ctx, 'Pending_Approval');
+  const dir = await folderAbs(ctx, 'Pending_Approval').catch(() => undefined);
+  if (dir === undefined) return 0; // no such folder (a sync emptied it): nothing is pending
   let sighted = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.endsWith('.md') || name.startsWith('.')) continue;

@@ -163,9 +163,15 @@ export async function joinRemote(deps: IntegrateDeps, remote: string): Promise<I
     const indexFile = path.join(deps.gitDir, `ai-employee-index-${randomBytes(6).toString('hex')}`);
     const scratch = gitFor(deps.root, deps.role, { indexFile });
     try {
-      await scratch.raw(['read-tree', remote]);
-      const removes = [...plan.overrides].filter(([, b]) => b === null).map(([rel]) => rel);
-      if (removes.length > 0) await withPaths(scratch, ['update-index', '--force-remove'], removes);
+      // Why not `read-tree <remote>`: the remote may hold paths git refuses to check out (a `.git` folder, `..`);
+      // only what the door took is written into the index, the rest never touches it.
+      const taken: Array<[string, BlobRef]> = [];
+      for (const [rel, change] of theirs)
+        if (change.after !== null && !plan.overrides.has(rel)) taken.push([rel, change.after]);
+      for (let i = 0; i < taken.length; i += 200) {
+        const args = taken.slice(i, i + 200).flatMap(([rel, b]) => ['--cacheinfo', `${b.mode},${b.oid},${rel}`]);
+        await scratch.raw(['update-index', '--add', ...args]);
+      }
       const tree = (await scratch.raw(['write-tree'])).trim();
       const message = `sync(${deps.role}): joined the remote; refused ${plan.refused.length} incoming path(s)`;
       result = (await git.raw(['commit-tree', tree, '-p', remote, '-m', message])).trim();
@@ -229,11 +235,13 @@ async function buildTree(
       if (wanted === null) removes.push(rel);
       else sets.push([rel, wanted]);
     }
+    // Removals first: a file that became a folder of the same name (or back) is a removal and an addition,
+    // and git refuses an index that holds both at once.
+    if (removes.length > 0) await withPaths(scratch, ['update-index', '--force-remove'], removes);
     for (let i = 0; i < sets.length; i += 200) {
       const args = sets.slice(i, i + 200).flatMap(([rel, b]) => ['--cacheinfo', `${b.mode},${b.oid},${rel}`]);
       await scratch.raw(['update-index', '--add', ...args]);
     }
-    if (removes.length > 0) await withPaths(scratch, ['update-index', '--force-remove'], removes);
     return (await scratch.raw(['write-tree'])).trim();
   } finally {
     await unlink(indexFile).catch(() => undefined);
@@ -303,6 +311,7 @@ async function refusedCommitsOf(
   const refused = new Set(plan.refused.map((r) => r.path));
   const raw = await git.raw([
     'log',
+    '-z',
     '--reverse',
     '--no-renames',
     '--name-only',
@@ -310,10 +319,11 @@ async function refusedCommitsOf(
     base === undefined ? remote : `${base}..${remote}`,
   ]);
   const out: RefusedCommit[] = [];
+  // Why -z: without it git quotes a name with odd characters, and the refused path would go unnamed.
   for (const record of raw.split('\x1e').slice(1)) {
-    const [header = '', ...lines] = record.split('\n');
+    const [header = '', ...names] = record.split('\0');
     const [commit = '', author = '', subject = ''] = header.split('\x1f');
-    const paths = lines.map((l) => l.trim()).filter((l) => refused.has(l));
+    const paths = names.map((l) => l.replace(/^\n/, '')).filter((l) => refused.has(l));
     if (paths.length > 0) out.push({ commit, author, subject, paths });
   }
   return out;

@@ -4,6 +4,7 @@ import { formatGuardHit, scanPaths, type GuardReport } from '../../core/guard/in
 import { AppError, toAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { acceptsIncoming } from '../../core/sync/door.js';
+import { restoreVaultFolders } from '../../core/vault/init.js';
 import { ownerEvidenceIn, sightApproval } from '../../core/vault/owner-evidence.js';
 import type { SyncResult, VaultSync } from '../../core/sync/types.js';
 import type { Vault } from '../../core/vault/vault.js';
@@ -216,6 +217,7 @@ export class GitSyncService implements VaultSync {
     head: string | undefined,
   ): Promise<SyncResult> {
     const { vault, stateDir } = this.options;
+    await restoreVaultFolders(vault.root);
     const state = await readSyncState(stateDir);
     const known = new Set(state.refused_commits);
     const fresh = collected.refused.filter((c) => !known.has(c.commit));
@@ -285,6 +287,7 @@ export class GitSyncService implements VaultSync {
     const at = this.now().toISOString();
     const fingerprint = `${error.code}:${String(error.details?.['kind'] ?? '')}:${error.message.replace(/[0-9a-f]{7,}|\d+/g, '#')}`;
     try {
+      await restoreVaultFolders(vault.root);
       const state = await readSyncState(stateDir);
       let announced = state.announced_failure;
       if (announced !== fingerprint && vault.policy.has('vault.update')) {
