@@ -6,6 +6,7 @@ import { renderTextBlock } from '../../src/core/vault/approval-text.js';
 import { GENESIS_PREV, lineHash } from '../../src/core/vault/audit.js';
 import { newTaskText } from '../../src/core/vault/frontmatter.js';
 import { gitEnv } from './git-pair.js';
+import type { Rng } from './prng.js';
 
 /**
  * A compromised cloud for the hostile-cloud fuzzer (test/integration/sync-hostile-fuzz.test.ts, issue 10). It
@@ -17,32 +18,6 @@ import { gitEnv } from './git-pair.js';
  * `git add`. Nothing here knows the door's rules: it aims at what local must never take, and at the names and
  * fields decisions rest on.
  */
-
-/** A small seeded PRNG (mulberry32): the same seed replays the same choices. */
-export interface Rng {
-  next(): number;
-  int(n: number): number;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T | undefined;
-}
-
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    next,
-    int,
-    chance: (p) => next() < p,
-    pick: (items) => (items.length === 0 ? undefined : items[int(items.length)]),
-  };
-}
 
 /** Runs git with the tests' environment; resolves with stdout as bytes, rejects with stderr. */
 export function runGit(

@@ -19,7 +19,8 @@ import { sightPendingApprovals } from '../../src/core/vault/owner-evidence.js';
 import { checkVaultPathText } from '../../src/core/vault/safe-path.js';
 import { startLocalExecutor } from '../../src/daemons/workers/local-executor.js';
 import { git, makeGitPair, openSide, type Side } from '../helpers/git-pair.js';
-import { HostileCloud, OP_NAMES, prng, pushRaw, replaceTextBlock } from '../helpers/hostile-cloud.js';
+import { HostileCloud, OP_NAMES, pushRaw, replaceTextBlock } from '../helpers/hostile-cloud.js';
+import { prng } from '../helpers/prng.js';
 import { cloudDraftsAndAsks } from '../helpers/git-ops.js';
 import { seedEmailTask } from '../helpers/vault.js';
 

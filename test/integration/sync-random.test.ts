@@ -10,26 +10,8 @@ import type { SyncResult } from '../../src/core/sync/types.js';
 import { isStatePath } from '../../src/core/sync/paths.js';
 import { git, makeGitPair, type Side } from '../helpers/git-pair.js';
 import { frontmatterOf, vaultFiles } from '../helpers/git-ops.js';
+import { prng } from '../helpers/prng.js';
 import { seedEmailTask } from '../helpers/vault.js';
-
-/** A small seeded PRNG (mulberry32): the same seed replays the same run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick<T>(items: readonly T[]): T | undefined {
-      return items.length === 0 ? undefined : items[Math.floor(next() * items.length)];
-    },
-  };
-}
 
 const SEED = Number(process.env['SYNC_RANDOM_SEED'] ?? 20261126);
 const OPERATIONS = 1000;
