@@ -44,13 +44,15 @@ import { seedEmailTask } from '../helpers/vault.js';
  *    saw (the file as decided: its text block and parameters).
  * Every 600 rounds a fresh laptop joins the hostile remote and must take nothing it may not.
  *
- * Seed: HOSTILE_FUZZ_SEED (default: a new one each run, printed). Bounds: at least 1,000 rounds, then until
+ * Seed: HOSTILE_FUZZ_SEED (default 20261202; `random` for a new one each run; always printed). Bounds: at least 1,000 rounds, then until
  * HOSTILE_FUZZ_BUDGET_MS (default 50 s) or HOSTILE_FUZZ_MAX_ROUNDS (default 3,000). HOSTILE_FUZZ_OFF=a,b leaves
  * out kinds of hostile change (names in hostile-cloud.ts), to look past a known bug while it is being fixed. The
  * bugs found so far each have a minimal test after this one (all fixed; the knob named in each title left it out).
  */
 
-const SEED = process.env['HOSTILE_FUZZ_SEED'] ? Number(process.env['HOSTILE_FUZZ_SEED']) : randomInt(1, 2 ** 31);
+// A fixed default keeps `npm test` repeatable; HOSTILE_FUZZ_SEED=random explores new ground (and prints its seed).
+const SEED_SETTING = process.env['HOSTILE_FUZZ_SEED'] ?? '20261202';
+const SEED = SEED_SETTING === 'random' ? randomInt(1, 2 ** 31) : Number(SEED_SETTING);
 const BUDGET_MS = Number(process.env['HOSTILE_FUZZ_BUDGET_MS'] ?? 50_000);
 const MIN_ROUNDS = 1000;
 const MAX_ROUNDS = Math.max(MIN_ROUNDS, Number(process.env['HOSTILE_FUZZ_MAX_ROUNDS'] ?? 3000));

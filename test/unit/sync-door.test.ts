@@ -49,6 +49,8 @@ test('local takes from cloud only what cloud may write, whatever the case or Uni
     'Plans/git~1/x',
     'Pending_Approval/.gitattributes',
     'Needs_Action/.gitignore',
+    // A name longer than a file system takes with our temp prefixes (multibyte letters count as bytes).
+    `Pending_Approval/${'Café_'.repeat(40)}.md`,
     // A file where a protocol folder belongs.
     'Needs_Action/cloud',
     'needs_action/LOCAL',

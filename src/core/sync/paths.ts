@@ -13,7 +13,7 @@ const PROTOCOL_FOLDERS_FOLDED: ReadonlySet<string> = new Set(VAULT_FOLDERS.map((
 export function isStatePath(rel: string): boolean {
   if (rel === '' || rel.startsWith('/') || rel.includes('\\')) return false;
   const segments = rel.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..' || isGitControlName(s))) return false;
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || isGitControlName(s) || isTooLong(s))) return false;
   // Why: temp files of durable writes and takes in flight are half-done operations, never state.
   const name = segments[segments.length - 1] as string;
   if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIMING_PREFIX)) return false;
@@ -29,6 +29,14 @@ export function isStatePath(rel: string): boolean {
  * `.gitattributes` / `.gitignore` / `.gitmodules` family, which would change how this machine checks out and
  * commits its files. None is vault state.
  */
+/**
+ * File systems allow 255 bytes a name; our temp and take names add up to about 40 bytes in front of a name.
+ * Why refuse longer ones: git cannot check such a name out (every later sync would fail), and a write through a
+ * temp name would fail after the owner had approved it.
+ */
+const MAX_NAME_BYTES = 200;
+const isTooLong = (segment: string) => Buffer.byteLength(segment, 'utf8') > MAX_NAME_BYTES;
+
 const GIT_CONTROL_NAMES: ReadonlySet<string> = new Set([
   '.git',
   'git~1',
