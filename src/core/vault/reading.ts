@@ -82,14 +82,7 @@ async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | 
     raw = undefined;
   }
   if (raw && ['approval_request', 'update', 'draft'].includes(String(raw['type']))) {
-    const summary: TaskSummary = {
-      path: rel,
-      id: asString(raw['id']),
-      type: asString(raw['type']),
-      status: asString(raw['status']),
-      priority: asString(raw['priority']),
-      created: asString(raw['created']),
-    };
+    const summary = summaryOf(rel, raw);
     if (raw['type'] === 'draft') {
       try {
         validateTask(raw);
@@ -102,7 +95,16 @@ async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | 
   const read = readTaskText(decoded.text, { fileName: path.posix.basename(rel), mtime, timeZone: ctx.timeZone });
   if (!read.ok) return { path: rel, invalid: read.reason };
   const data = read.task.data;
-  const summary: TaskSummary = {
+  const summary = summaryOf(rel, data);
+  if (read.task.changes.length > 0) summary.normalise = read.task.changes;
+  return summary;
+}
+
+const asString = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+/** The fields list_tasks shows of any file's frontmatter. */
+function summaryOf(rel: string, data: Record<string, unknown>): TaskSummary {
+  return {
     path: rel,
     id: asString(data['id']),
     type: asString(data['type']),
@@ -110,11 +112,7 @@ async function summarise(ctx: VaultContext, rel: string): Promise<TaskSummary | 
     priority: asString(data['priority']),
     created: asString(data['created']),
   };
-  if (read.task.changes.length > 0) summary.normalise = read.task.changes;
-  return summary;
 }
-
-const asString = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
 /** Reads any markdown file of the vault: frontmatter (empty if none) and body. */
 export async function readTask(ctx: VaultContext, input: unknown): Promise<TaskView> {
