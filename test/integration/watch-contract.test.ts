@@ -10,6 +10,8 @@ import { validateTask } from '../../src/core/vault/schemas.js';
 import type { Vault } from '../../src/core/vault/vault.js';
 import { WatcherRunner, type RunnerOptions, type WatchStep } from '../../src/daemons/watchers/runner.js';
 import { stateFile } from '../../src/daemons/watchers/state.js';
+import { readDaemons } from '../../src/daemons/status/heartbeats.js';
+import { judge } from '../../src/daemons/status/verdict.js';
 import { WATCH_DRIVERS, type WatchHandle } from '../helpers/watch-drivers.js';
 import { censusProblems, watchCensus } from '../helpers/watch-vault.js';
 import { openTestVault, tempVaultDir } from '../helpers/vault.js';
@@ -19,9 +21,27 @@ import { openTestVault, tempVaultDir } from '../helpers/vault.js';
  * new items become exactly one task each, across polls, restarts and a crash at every step (also when the task
  * was claimed or filed into Done/ under a timestamped name before the restart); a 429 is honoured until its
  * reset (an injected clock; no sleeping); a 500 backs off with jitter and recovers; a refused credential
- * pauses the watcher with exactly one alert; without credentials the command says so in one line, exit 0.
+ * pauses the watcher with exactly one alert, and so does a missing permission, naming it; without credentials
+ * the command says so in one line, exit 78.
  */
 const CLI = path.resolve('src/cli.ts');
+
+/** A status report with nothing in it but what a test adds (the verdict reads only these fields). */
+const emptyReport = () => ({
+  generated_at: '',
+  vault: '',
+  state_dir: '',
+  role: 'cloud' as const,
+  draft_only: true,
+  folders: {},
+  pending_approvals: [],
+  daemons: [],
+  pm2: { reachable: false, home: '' },
+  sync: null,
+  guard: null,
+  odoo: null,
+  audit: { days: [], files: 0, lines: 0, legacy_lines: 0, ok: true, broken: [] },
+});
 
 for (const driver of WATCH_DRIVERS) {
   describe(`watcher contract: ${driver.name}`, () => {
@@ -209,6 +229,45 @@ for (const driver of WATCH_DRIVERS) {
       assert.equal((await runner({ credentials: `${h.credentials}-renewed` }).tick()).status, 'ok');
       await assertExactlyOnce();
     });
+
+    const noPermissions = !driver.permissions && 'the stand-in does not check permissions yet';
+    it(
+      'a missing permission or scope: paused with one alert that names what to grant; status shows it',
+      { skip: noPermissions },
+      async () => {
+        assert.ok(h.revokePermission && h.restorePermission, 'the driver says it has permissions');
+        await runner().tick();
+        await add(1);
+        const grant = h.revokePermission();
+        const r = runner();
+        const paused = await r.tick();
+        assert.equal(paused.status, 'paused');
+        assert.ok(paused.status === 'paused' && paused.kind === 'permission', JSON.stringify(paused));
+        const asked = h.requests();
+        assert.equal((await r.tick()).status, 'paused');
+        assert.equal((await runner().tick()).status, 'paused', 'still paused after a restart');
+        assert.equal(h.requests(), asked, 'no request while paused');
+        const alerts = (await readdir(path.join(root, 'Updates'))).filter((n) => n.endsWith('.md'));
+        assert.equal(alerts.length, 1, 'exactly one alert');
+        const alert = await readFile(path.join(root, 'Updates', alerts[0] ?? ''), 'utf8');
+        assert.match(alert, /level: alert/);
+        assert.match(alert, new RegExp(`${driver.name} watcher paused: permission missing`));
+        assert.ok(alert.includes(grant), `the alert names ${grant}:\n${alert}`);
+        const daemons = await readDaemons(stateDir, now, []);
+        const row = daemons.find((d) => d.name === `cloud-${driver.name}-watcher`);
+        assert.equal(row?.paused?.kind, 'permission');
+        assert.ok(row?.paused?.reason.includes(grant), JSON.stringify(row));
+        const verdict = judge({ ...emptyReport(), daemons });
+        assert.equal(verdict.verdict, 'fail');
+        assert.ok(
+          verdict.reasons.some((line) => line.includes(grant)),
+          verdict.reasons.join('\n'),
+        );
+        h.restorePermission();
+        assert.equal((await runner({ credentials: `${h.credentials}-regranted` }).tick()).status, 'ok');
+        await assertExactlyOnce();
+      },
+    );
 
     it('without credentials: one line, exit 78 (EX_CONFIG)', () => {
       const env: NodeJS.ProcessEnv = {

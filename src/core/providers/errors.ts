@@ -5,13 +5,15 @@ import { AppError } from '../errors.js';
  * one AppError (code `upstream`, or `timeout`) whose `details.reason` is one of these, so callers branch on
  * data instead of on three client libraries' error classes.
  */
-export const PROVIDER_FAILURES = ['rate_limited', 'auth', 'not_found', 'transient', 'rejected'] as const;
+export const PROVIDER_FAILURES = ['rate_limited', 'auth', 'permission', 'not_found', 'transient', 'rejected'] as const;
 export type ProviderFailure = (typeof PROVIDER_FAILURES)[number];
 export type Provider = 'gmail' | 'x' | 'graph';
 
 const HINTS: Record<ProviderFailure, string> = {
   rate_limited: 'wait until the reset time; the watcher does this by itself',
   auth: 'the credentials were refused: renew them (for Gmail, a new refresh token) and restart the process',
+  permission:
+    'the credentials lack a permission or scope: grant it to the app, renew the token and restart the process',
   not_found: 'the item or cursor no longer exists',
   transient: 'a temporary failure; it is retried with backoff',
   rejected: 'the request was refused; check the parameters and the configuration',
@@ -21,7 +23,7 @@ export function providerError(
   provider: Provider,
   reason: ProviderFailure,
   what: string,
-  extra: { status?: number; retryAt?: Date; cause?: unknown } = {},
+  extra: { status?: number; retryAt?: Date; cause?: unknown; grant?: string } = {},
 ): AppError {
   const code = reason === 'transient' && isTimeout(extra.cause) ? 'timeout' : 'upstream';
   return new AppError(
@@ -32,18 +34,26 @@ export function providerError(
       reason,
       ...(extra.status !== undefined ? { status: extra.status } : {}),
       ...(extra.retryAt ? { retry_at: extra.retryAt.toISOString() } : {}),
+      ...(extra.grant ? { grant: extra.grant } : {}),
     },
     { cause: extra.cause },
   );
 }
 
 /** The failure reason of an error made by providerError, or undefined for anything else (a bug, a disk error). */
-export function failureOf(err: unknown): { reason: ProviderFailure; retryAt: Date | undefined } | undefined {
+export function failureOf(
+  err: unknown,
+): { reason: ProviderFailure; retryAt: Date | undefined; grant: string | undefined } | undefined {
   if (!(err instanceof AppError)) return undefined;
   const reason = err.details?.['reason'];
   if (typeof reason !== 'string' || !(PROVIDER_FAILURES as readonly string[]).includes(reason)) return undefined;
   const at = err.details?.['retry_at'];
-  return { reason: reason as ProviderFailure, retryAt: typeof at === 'string' ? new Date(at) : undefined };
+  const grant = err.details?.['grant'];
+  return {
+    reason: reason as ProviderFailure,
+    retryAt: typeof at === 'string' ? new Date(at) : undefined,
+    grant: typeof grant === 'string' ? grant : undefined,
+  };
 }
 
 function isTimeout(err: unknown): boolean {

@@ -49,6 +49,7 @@ export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly
       age_seconds: age,
       stale_after_seconds: staleAfter,
       ok: typeof beat.ok === 'boolean' ? beat.ok : null,
+      ...pausedOf(beat.detail),
     });
   }
   for (const app of pm2Apps) {
@@ -65,4 +66,20 @@ export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly
     byName.set(app.name, row);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A watcher's heartbeat says `status: paused` while it waits for a human (runner.ts). */
+function pausedOf(detail: Record<string, unknown> | undefined): Pick<DaemonStatus, 'paused'> {
+  if (detail?.['status'] !== 'paused' || typeof detail['reason'] !== 'string') return {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const until = str(detail['until']);
+  const grant = str(detail['grant']);
+  return {
+    paused: {
+      kind: detail['kind'] === 'permission' ? 'permission' : 'auth',
+      reason: detail['reason'],
+      ...(until ? { until } : {}),
+      ...(grant ? { grant } : {}),
+    },
+  };
 }

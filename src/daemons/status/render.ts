@@ -38,6 +38,8 @@ export function renderStatusText(r: StatusReport): string[] {
     const beat = d.age_seconds === null ? 'no heartbeat' : `beat ${formatAge(d.age_seconds)} ago`;
     const pm = d.pm2 ? ` · pm2 ${d.pm2.status}, ${d.pm2.restarts} restart${d.pm2.restarts === 1 ? '' : 's'}` : '';
     out.push(`  ${d.name.padEnd(26)} ${d.state.toUpperCase().padEnd(8)} ${beat}${pm}`);
+    if (d.paused)
+      out.push(`    paused: ${d.paused.reason}${d.paused.until ? ` (tries again after ${d.paused.until})` : ''}`);
   }
 
   out.push('');

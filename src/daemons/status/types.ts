@@ -26,6 +26,9 @@ export interface DaemonStatus {
   stale_after_seconds: number;
   ok: boolean | null;
   pm2?: { status: string; restarts: number; uptime_seconds: number | null };
+  /** Set when the daemon stopped itself until a human acts (a watcher paused on refused credentials or a
+   *  missing permission): what it said, with the permission to grant when the provider named one. */
+  paused?: { kind: 'auth' | 'permission'; reason: string; until?: string; grant?: string };
 }
 
 export interface LastRunStatus {

@@ -2,7 +2,7 @@ import type { StatusReport, Verdict } from './types.js';
 
 /**
  * One word for the whole machine. fail: something is down or blocked and needs the owner now (a stale or
- * errored daemon, a failed sync or guard, Odoo down long enough to alert, a broken audit chain). warn: it works,
+ * errored daemon, a watcher paused on its credentials or permissions, a failed sync or guard, Odoo down long enough to alert, a broken audit chain). warn: it works,
  * but look soon (a daemon's last cycle failed, an expired approval, files in Failed/, Odoo failing checks,
  * nothing running).
  */
@@ -13,6 +13,13 @@ export function judge(report: Omit<StatusReport, 'verdict' | 'reasons'>): { verd
     if (d.state === 'stale') fail.push(`${d.name}: no heartbeat for ${d.age_seconds ?? '?'} s`);
     else if (d.state === 'failing' && d.pm2 && d.pm2.status !== 'online')
       fail.push(`${d.name}: PM2 says ${d.pm2.status}`);
+    // Why fail: a paused watcher polls nothing until the owner renews a credential or grants a permission.
+    else if (d.state === 'failing' && d.paused)
+      fail.push(
+        d.paused.kind === 'permission'
+          ? `${d.name}: paused, a permission is missing${d.paused.grant ? ` (grant ${d.paused.grant})` : ''}`
+          : `${d.name}: paused, its credentials were refused`,
+      );
     else if (d.state === 'failing') warn.push(`${d.name}: its last cycle reported a problem`);
     else if (d.state === 'missing') warn.push(`${d.name}: runs under PM2 but has not written a heartbeat`);
   }

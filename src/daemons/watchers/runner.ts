@@ -34,7 +34,7 @@ export type WatchStep = 'before-write' | 'after-write' | 'before-state' | 'after
 export type TickReport =
   | { status: 'ok'; written: number; skipped: number }
   | { status: 'waiting'; until: string; reason: string }
-  | { status: 'paused'; reason: string; until: string }
+  | { status: 'paused'; reason: string; until: string; kind?: 'auth' | 'permission'; grant?: string }
   | { status: 'rate_limited'; until: string; written: number }
   | { status: 'backoff'; until: string; failures: number; written: number };
 
@@ -79,7 +79,14 @@ export class WatcherRunner {
     if (state.paused) {
       const changed = state.paused.credentials !== this.options.credentials;
       if (!changed && now < new Date(state.paused.until)) {
-        const report: TickReport = { status: 'paused', reason: state.paused.reason, until: state.paused.until };
+        const { reason, until, kind, grant } = state.paused;
+        const report: TickReport = {
+          status: 'paused',
+          reason,
+          until,
+          ...(kind ? { kind } : {}),
+          ...(grant ? { grant } : {}),
+        };
         await this.beat(false, report);
         return report;
       }
@@ -165,16 +172,32 @@ export class WatcherRunner {
     const now = this.clock();
     const failure = failureOf(error);
     let report: TickReport;
-    if (failure?.reason === 'auth') {
+    if (failure?.reason === 'auth' || failure?.reason === 'permission') {
+      // A missing permission is handled like refused credentials: only a human can fix either, so polling
+      // again on a backoff would only fail again, silently, for ever.
       const until = new Date(now.getTime() + (this.options.authPauseMs ?? 6 * 3_600_000)).toISOString();
-      state.paused = { since: now.toISOString(), until, reason: error.message, credentials: this.options.credentials };
-      report = { status: 'paused', reason: error.message, until };
+      const kind = failure.reason;
+      state.paused = {
+        since: now.toISOString(),
+        until,
+        reason: error.message,
+        credentials: this.options.credentials,
+        kind,
+        ...(failure.grant ? { grant: failure.grant } : {}),
+      };
+      report = {
+        status: 'paused',
+        reason: error.message,
+        until,
+        kind,
+        ...(failure.grant ? { grant: failure.grant } : {}),
+      };
       const alert = state.alerted_credentials !== this.options.credentials;
       // Why save before the alert: a crash between the two then costs at most the alert, never a loop of them.
       state.alerted_credentials = this.options.credentials;
       await saveState(stateDir, source.name, state);
-      if (alert) await this.alert(error.message, until);
-      logger.error({ reason: error.message, until }, 'auth failure: watcher paused');
+      if (alert) await this.alert(kind, error.message, until, failure.grant);
+      logger.error({ reason: error.message, until, grant: failure.grant }, `${kind} failure: watcher paused`);
     } else if (failure?.reason === 'rate_limited' && failure.retryAt && failure.retryAt > now) {
       state.wait_until = failure.retryAt.toISOString();
       state.wait_reason = 'rate_limited';
@@ -200,19 +223,35 @@ export class WatcherRunner {
     return report;
   }
 
-  private async alert(reason: string, until: string): Promise<void> {
+  private async alert(kind: 'auth' | 'permission', reason: string, until: string, grant?: string): Promise<void> {
     const name = this.options.source.name;
+    const fix =
+      kind === 'permission'
+        ? [
+            `Grant ${grant ? `\`${grant}\`` : 'the missing permission'} to the app (and to the token: a token keeps the`,
+            `permissions it was issued with, so make a new one), put it in the environment of \`${this.heartbeatName}\``,
+            'and restart it; with new credentials it resumes at once.',
+          ]
+        : [
+            `Renew the credentials in the environment of \`${this.heartbeatName}\` and restart it; with new`,
+            'credentials it resumes at once.',
+          ];
     await this.options.vault.postUpdate({
-      title: `${name} watcher paused: credentials refused`,
+      title:
+        kind === 'permission'
+          ? `${name} watcher paused: permission missing${grant ? ` (${grant})` : ''}`
+          : `${name} watcher paused: credentials refused`,
       level: 'alert',
       source: this.heartbeatName,
       body: [
-        `The ${name} watcher stopped polling because the provider refused its credentials:`,
+        kind === 'permission'
+          ? `The ${name} watcher stopped polling because its credentials lack a permission the provider requires:`
+          : `The ${name} watcher stopped polling because the provider refused its credentials:`,
         '',
         `> ${reason}`,
         '',
-        `Renew the credentials in the environment of \`${this.heartbeatName}\` and restart it; with new`,
-        `credentials it resumes at once. With the same ones it tries again after ${until}.`,
+        ...fix,
+        `With the same ones it tries again after ${until}.`,
         'No new items are lost meanwhile: the watcher resumes from its saved cursor.',
       ].join('\n'),
     });

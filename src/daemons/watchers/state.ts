@@ -16,8 +16,16 @@ export interface WatcherState {
   wait_reason?: 'rate_limited' | 'backoff';
   /** Transient failures in a row, for the backoff's exponent. */
   failures: number;
-  /** Set on an auth failure: no request until the credentials change or `until` passes. */
-  paused?: { since: string; until: string; reason: string; credentials: string };
+  /** Set on an auth or permission failure: no request until the credentials change or `until` passes.
+   *  `grant` names the missing permission or scope when the provider said which. */
+  paused?: {
+    since: string;
+    until: string;
+    reason: string;
+    credentials: string;
+    kind?: 'auth' | 'permission';
+    grant?: string;
+  };
   /** Fingerprint of the credentials an alert was already raised for: one alert per bad credential set. */
   alerted_credentials?: string;
 }
