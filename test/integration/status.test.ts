@@ -160,6 +160,32 @@ describe('ai-employee status', () => {
     );
   });
 
+  it('a watcher paused on a missing permission fails the verdict and both views name what to grant', async () => {
+    const root = await tempVaultDir('status-');
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'status-state-'));
+    const reason = 'graph: Graph answered 403 (code 10): Requires pages_read_engagement permission.';
+    await writeHeartbeat(stateDir, {
+      name: 'cloud-facebook-watcher',
+      at: ago(10),
+      ok: false,
+      detail: { status: 'paused', kind: 'permission', grant: 'pages_read_engagement', reason, until: ago(-3600) },
+    });
+    const vault = await openTestVault(root, 'cloud', { clock: () => NOW });
+    const r = await collectStatus({ vault, role: 'cloud', stateDir, now: NOW, pm2: NO_PM2 });
+    assert.equal(r.verdict, 'fail');
+    assert.deepEqual(r.reasons, [
+      'cloud-facebook-watcher: paused, a permission is missing (grant pages_read_engagement)',
+    ]);
+    assert.deepEqual(daemon(r, 'cloud-facebook-watcher').paused, {
+      kind: 'permission',
+      reason,
+      until: ago(-3600),
+      grant: 'pages_read_engagement',
+    });
+    const text = renderStatusText(r);
+    assert.ok(text.includes(`    paused: ${reason} (tries again after ${ago(-3600)})`), text.join('\n'));
+  });
+
   it("checks today's and yesterday's audit chains: intact, legacy lines, and a broken link fails the verdict", async () => {
     const root = await tempVaultDir('status-');
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'status-state-'));
