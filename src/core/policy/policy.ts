@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppError, policyDenied } from '../errors.js';
 import type { Role } from '../roles.js';
 import { LIVE_ACTION_CAPABILITIES, type Capability } from './capabilities.js';
@@ -127,12 +129,13 @@ function acceptPattern(entry: string): RegExp {
 
 /** Where the shipped policy files live: `<package root>/policies`. */
 export function defaultPolicyDir(): string {
-  // Why: this file is at src/core/policy (sources) or dist/src/core/policy (build); walk up to the root.
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const marker = `${path.sep}src${path.sep}core${path.sep}policy`;
-  const root = here.slice(0, here.lastIndexOf(marker));
-  const base = path.basename(root) === 'dist' ? path.dirname(root) : root;
-  return path.join(base, 'policies');
+  // Why fileURLToPath: a URL's pathname is percent-encoded (`My%20Projects`) and, on Windows, starts with a
+  // slash before the drive letter; fileURLToPath gives the file system's own path on every OS.
+  // This file is src/core/policy/policy.ts (sources) or dist/src/core/policy/policy.js (build): three folders
+  // up is the package root, or its dist/ (only when policies/ is not there: a checkout may itself be named dist).
+  const up3 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const here = path.join(up3, 'policies');
+  return path.basename(up3) === 'dist' && !existsSync(here) ? path.join(path.dirname(up3), 'policies') : here;
 }
 
 /** Reads and validates `policies/<role>.json`. Any problem is one clear line that names the file. */
