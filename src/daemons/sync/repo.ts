@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { AppError } from '../../core/errors.js';
@@ -21,7 +21,25 @@ export async function ensureGitDir(git: SimpleGit, root: string): Promise<string
   const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
   if ((await realpath(top)) !== root)
     throw new AppError('internal', `git sees ${top} as the top of the vault's repository, not ${root}.`);
+  await ensureByteExact(gitDir);
   return gitDir;
+}
+
+const BYTE_EXACT = '# ai-employee: vault files move byte for byte (hashes depend on bytes)\n* -text\n';
+
+/**
+ * Turns off git's line-ending conversion for every vault file. Why: Git for Windows installs with
+ * `core.autocrlf=true`, which checks files out with CRLF and commits CRLF as LF, so the two machines would
+ * hold different bytes under one name, and an approval's hash or an audit line would no longer match. Why
+ * `.git/info/attributes` and not a `.gitattributes` in the vault: it is this machine's own setting, never
+ * synced, so the other machine cannot change it (the sync door refuses `.gitattributes` for that reason).
+ */
+async function ensureByteExact(gitDir: string): Promise<void> {
+  const file = path.join(gitDir, 'info', 'attributes');
+  const current = await readFile(file, 'utf8').catch(() => '');
+  if (current.includes(BYTE_EXACT)) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, current === '' ? BYTE_EXACT : `${current.replace(/\n?$/, '\n')}${BYTE_EXACT}`);
 }
 
 export async function ensureRemote(git: SimpleGit, remote: string | undefined): Promise<void> {
