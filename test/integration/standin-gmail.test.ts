@@ -61,7 +61,11 @@ describe('gmail stand-in and reply client', () => {
     const reply = { to: 'a@example.com', subject: 's', body: 'b', threadId: 't', inReplyTo: '<m@x>' };
     s.rateLimit(120, { match: '/send' });
     const limited = await sendGmailReply(gmail, reply, { clock: () => now }).catch((e: unknown) => e);
-    assert.deepEqual(failureOf(limited), { reason: 'rate_limited', retryAt: new Date(now.getTime() + 120_000) });
+    assert.deepEqual(failureOf(limited), {
+      reason: 'rate_limited',
+      retryAt: new Date(now.getTime() + 120_000),
+      grant: undefined,
+    });
     s.serverError({ match: '/send' });
     assert.equal(failureOf(await sendGmailReply(gmail, reply).catch((e: unknown) => e))?.reason, 'transient');
     s.revokeGrant();

@@ -1,3 +1,4 @@
+import type { gmail_v1 } from '@googleapis/gmail';
 import type { Logger } from '../../core/log.js';
 import { failureOf } from '../../core/providers/errors.js';
 import { classifyGmailError, type GmailApi } from '../../core/providers/gmail-client.js';
@@ -17,6 +18,33 @@ export interface GmailSourceOptions {
 }
 
 const HEADERS = ['From', 'To', 'Subject', 'Date', 'Message-ID', 'References'];
+const OWN_MAIL = ['SENT', 'DRAFT'];
+
+type HistoryRecord = gmail_v1.Schema$History;
+
+/**
+ * The ids in these history records that are new work for `label`: a message added with the label, or a
+ * message the label was added to (labelAdded records only name labels the message did not have). Other label
+ * changes on a message in the label (UNREAD, STARRED, IMPORTANT: they come back under `labelId` too) are not
+ * new work, nor is the owner's own mail. A message that left and came back is taken again here; the runner
+ * knows it by its task id (`gmail:<id>`), so it stays one task.
+ */
+export function newWork(history: HistoryRecord[], label: string): Set<string> {
+  const ids = new Set<string>();
+  const own = (labels: string[] | null | undefined) => (labels ?? []).some((l) => OWN_MAIL.includes(l));
+  for (const h of history) {
+    for (const added of h.messagesAdded ?? []) {
+      // Why trust a record without labelIds: the request's labelId filter already asked for the label, and
+      // dropping mail over a missing field would lose it; the fetch checks the owner's own mail again.
+      const labels = added.message?.labelIds;
+      if (added.message?.id && (!labels || (labels.includes(label) && !own(labels)))) ids.add(added.message.id);
+    }
+    for (const change of h.labelsAdded ?? [])
+      if (change.message?.id && change.labelIds?.includes(label) && !own(change.message.labelIds))
+        ids.add(change.message.id);
+  }
+  return ids;
+}
 
 /**
  * Gmail: `history.list` from the stored historyId; a full sync (`messages.list` with the query, cursor seeded
@@ -44,6 +72,8 @@ export function gmailSource(options: GmailSourceOptions): WatchSource {
         { userId: 'me', id, format: 'metadata', metadataHeaders: HEADERS },
         { signal },
       );
+      // Why: the owner's own mail (sent, also to himself, and drafts) is no work, whichever query took it.
+      if (res.data.labelIds?.some((l) => OWN_MAIL.includes(l))) return undefined;
       return toItem(res.data);
     } catch (err) {
       // A message deleted between the listing and now: nothing to do.
@@ -60,19 +90,17 @@ export function gmailSource(options: GmailSourceOptions): WatchSource {
         {
           userId: 'me',
           startHistoryId: cursor,
-          historyTypes: ['messageAdded'],
+          // Why labelAdded too: mail rescued from Spam or moved back into the inbox arrives only as a label change.
+          historyTypes: ['messageAdded', 'labelAdded'],
           labelId: options.label,
           maxResults: pageSize,
           pageToken,
         },
         { signal },
       );
-      const ids = new Set<string>();
-      for (const h of res.data.history ?? [])
-        for (const added of h.messagesAdded ?? []) if (added.message?.id) ids.add(added.message.id);
       latest = res.data.historyId ?? latest;
       pageToken = res.data.nextPageToken ?? undefined;
-      yield { items: await items([...ids], signal) };
+      yield { items: await items([...newWork(res.data.history ?? [], options.label)], signal) };
     } while (pageToken);
     yield { items: [], cursor: latest };
   }
