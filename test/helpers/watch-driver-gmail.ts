@@ -1,14 +1,14 @@
 import { createGmailClient } from '../../src/core/providers/gmail-client.js';
 import { silentLogger } from '../../src/core/log.js';
 import { gmailSource } from '../../src/daemons/watchers/gmail.js';
-import { startGmailStandin, type GmailStandin } from '../../src/sandbox/gmail/server.js';
+import { SCOPES, startGmailStandin, type GmailStandin } from '../../src/sandbox/gmail/server.js';
 import { DRIVER_TIMEOUT_MS as TIMEOUT, type WatchDriver } from './watch-driver-types.js';
 
 export const gmailDriver: WatchDriver = {
   name: 'gmail',
   prefix: 'EMAIL_',
   provider: true,
-  permissions: false,
+  permissions: true,
   async start() {
     const s: GmailStandin = await startGmailStandin();
     return {
@@ -31,6 +31,12 @@ export const gmailDriver: WatchDriver = {
       serverError: () => s.serverError(),
       revokeAuth: () => s.revokeGrant(),
       restoreAuth: () => s.restoreAuth(),
+      // A token granted only gmail.send: Google answers every read with its 403 insufficient scopes.
+      revokePermission: () => {
+        s.setScopes([SCOPES.send]);
+        return SCOPES.readonly;
+      },
+      restorePermission: () => s.setScopes([SCOPES.modify]),
       requests: () => s.received.length,
       env: {
         GMAIL_API_URL: `${s.url}/`,

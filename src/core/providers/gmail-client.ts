@@ -40,8 +40,23 @@ export function createGmailClient(options: GmailClientOptions): GmailApi {
 interface GaxiosLike {
   status?: number;
   message?: string;
+  config?: { url?: unknown };
   response?: { status?: number; headers?: unknown; data?: unknown };
 }
+
+interface GoogleErrorBody {
+  error?:
+    | string
+    | {
+        errors?: Array<{ reason?: string }>;
+        message?: string;
+        details?: Array<{ reason?: string }>;
+      };
+  error_description?: string;
+}
+
+export const GMAIL_SCOPE_READ = 'https://www.googleapis.com/auth/gmail.readonly';
+export const GMAIL_SCOPE_SEND = 'https://www.googleapis.com/auth/gmail.send';
 
 /** Turns what the Gmail library throws into the project's AppError (see errors.ts), or undefined if it is not a Gmail error. */
 export function classifyGmailError(err: unknown, now: Date): AppError | undefined {
@@ -50,20 +65,36 @@ export function classifyGmailError(err: unknown, now: Date): AppError | undefine
   if (e === undefined || typeof e !== 'object' || (e.response === undefined && e.status === undefined))
     return undefined;
   const status = e.response?.status ?? e.status ?? 0;
-  const data = e.response?.data as
-    | { error?: string | { errors?: Array<{ reason?: string }>; message?: string }; error_description?: string }
-    | undefined;
+  const data = e.response?.data as GoogleErrorBody | undefined;
   const tokenError = typeof data?.error === 'string' ? data.error : undefined;
-  const reason = typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined;
-  if (tokenError === 'invalid_grant' || tokenError === 'invalid_client' || tokenError === 'unauthorized_client')
-    return providerError('gmail', 'auth', `the OAuth2 token endpoint refused the credentials (${tokenError})`, {
-      status,
-      cause: err,
-    });
+  const body = typeof data?.error === 'object' ? data.error : undefined;
+  const reason = body?.errors?.[0]?.reason;
+  if (tokenError) return tokenFailure(tokenError, data?.error_description ?? '', status, err);
   if (status === 401)
     return providerError('gmail', 'auth', 'Gmail refused the access token (401)', { status, cause: err });
+  if (
+    status === 403 &&
+    (reason === 'insufficientPermissions' || body?.details?.some((d) => d.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'))
+  ) {
+    // Why by URL: the 403 lists every scope the method accepts; the owner needs the one to add for what we do.
+    const grant = /\/messages\/send(\?|$)/.test(String(e.config?.url ?? '')) ? GMAIL_SCOPE_SEND : GMAIL_SCOPE_READ;
+    return providerError('gmail', 'permission', `the Gmail token lacks the scope ${grant} (403 insufficient scopes)`, {
+      status,
+      cause: err,
+      grant,
+    });
+  }
+  if (status === 403 && /metadata scope/i.test(body?.message ?? ''))
+    return providerError(
+      'gmail',
+      'permission',
+      `the Gmail token holds the gmail.metadata scope, and Google then refuses search queries and full reads even ` +
+        `next to broader scopes ("${body?.message ?? ''}"): make a new refresh token with ${GMAIL_SCOPE_READ} ` +
+        'and without gmail.metadata',
+      { status, cause: err, grant: GMAIL_SCOPE_READ },
+    );
   if (status === 429 || (status === 403 && (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded'))) {
-    const message = typeof data?.error === 'object' ? (data.error.message ?? '') : '';
+    const message = body?.message ?? '';
     const retryAt = parseRetryAfter(headerOf(e.response?.headers, 'retry-after'), now) ?? retryAfterInMessage(message);
     return providerError('gmail', 'rate_limited', `Gmail rate limit (${status} ${reason ?? ''})`.trim(), {
       status,
@@ -78,6 +109,21 @@ export function classifyGmailError(err: unknown, now: Date): AppError | undefine
     status,
     cause: err,
   });
+}
+
+/** What Google's token endpoint refused, named by the variable the owner has to fix. */
+function tokenFailure(error: string, description: string, status: number, cause: unknown): AppError {
+  const what =
+    error === 'invalid_client'
+      ? /not found/i.test(description)
+        ? 'Google does not know the OAuth client in GMAIL_CLIENT_ID (invalid_client)'
+        : 'Google refused the client secret: GMAIL_CLIENT_SECRET is not the secret of GMAIL_CLIENT_ID (invalid_client)'
+      : error === 'invalid_grant'
+        ? 'Google refused GMAIL_REFRESH_TOKEN: it expired or was revoked (invalid_grant; an app in "Testing" loses ' +
+          'its refresh tokens after 7 days)'
+        : `the OAuth2 token endpoint refused the credentials (${error}): check GMAIL_CLIENT_ID, GMAIL_CLIENT_SECRET ` +
+          'and GMAIL_REFRESH_TOKEN';
+  return providerError('gmail', 'auth', what, { status, cause });
 }
 
 // Why: Gmail's 429 body says "User-rate limit exceeded.  Retry after 2026-11-26T09:15:00.000Z" instead of a header.
