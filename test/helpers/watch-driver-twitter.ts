@@ -7,7 +7,7 @@ export const twitterDriver: WatchDriver = {
   name: 'twitter',
   prefix: 'TWEET_',
   provider: true,
-  permissions: false,
+  permissions: true,
   async start() {
     const s: XStandin = await startXStandin();
     return {
@@ -20,6 +20,12 @@ export const twitterDriver: WatchDriver = {
       serverError: () => s.serverError(),
       revokeAuth: () => s.revokeAuth(),
       restoreAuth: () => s.restoreAuth(),
+      // A plan without the mentions timeline: X's client-not-enrolled 403; the alert names X's required_enrollment.
+      revokePermission: () => {
+        s.setAccessLevel('free');
+        return 'X API access level "Appropriate Level of API Access"';
+      },
+      restorePermission: () => s.setAccessLevel('basic'),
       requests: () => s.received.length,
       env: {
         X_API_URL: s.url,

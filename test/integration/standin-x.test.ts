@@ -23,12 +23,13 @@ describe('x stand-in and reply client', () => {
   });
 
   it('maps 429 (reset in unix seconds), 401 and 500', async () => {
-    const client = createXClient({ apiUrl: s.url, credentials: { bearerToken: 'b' }, timeoutMs: 5000 });
+    const client = createXClient({ apiUrl: s.url, credentials: s.credentials, timeoutMs: 5000 });
     const reset = new Date('2026-11-26T12:15:00Z');
     s.rateLimit(reset);
     assert.deepEqual(failureOf(await postXReply(client, { inReplyToId: '1', text: 'x' }).catch((e: unknown) => e)), {
       reason: 'rate_limited',
       retryAt: reset,
+      grant: undefined,
     });
     s.serverError();
     assert.equal(

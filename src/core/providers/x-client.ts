@@ -2,6 +2,7 @@ import http from 'node:http';
 import { ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 import type { AppError } from '../errors.js';
 import { isNetworkError, providerError } from './errors.js';
+import { xPermissionGrant, xRetryAt } from './x-problems.js';
 
 export const X_DEFAULT_API_URL = 'https://api.x.com';
 // Why this origin: twitter-api-v2 1.29 hard-codes it (globals.js) and has no base-URL option.
@@ -29,6 +30,8 @@ export function hasOAuth1(c: XCredentials): boolean {
 /**
  * A twitter-api-v2 client whose requests go to `apiUrl`. Why a plugin: the library has no base-URL option,
  * and `cloneWithPrefix` is unreliable; rewriting the URL before each request is its documented plugin seam.
+ * The rewrite happens before the library signs an OAuth 1.0a request, so the signature covers the URL the
+ * request really goes to.
  */
 export function createXClient(options: XClientOptions): TwitterApi {
   const origin = new URL(options.apiUrl).origin;
@@ -64,13 +67,25 @@ export function classifyXError(err: unknown, now: Date): AppError | undefined {
   if (err instanceof ApiResponseError) {
     const status = err.code;
     if (err.rateLimitError || status === 429) {
-      // X sends no Retry-After: the reset is `x-rate-limit-reset`, in unix seconds.
-      const reset = err.rateLimit?.reset;
-      const retryAt = reset !== undefined && reset > 0 ? new Date(reset * 1000) : undefined;
-      return providerError('x', 'rate_limited', `X rate limit (${status})`, { status, retryAt, cause: err });
+      // X sends no Retry-After: the resets are in the rate-limit headers, in unix seconds, and the one that
+      // counts is that of the window that ran out (a daily cap resets hours after the 15-minute window).
+      const limit = xRetryAt(err.rateLimit);
+      const what = limit
+        ? `X ${limit.window} limit reached (${status}); it resets at ${limit.at.toISOString()}`
+        : `X rate limit (${status})`;
+      return providerError('x', 'rate_limited', what, { status, retryAt: limit?.at, cause: err });
     }
     if (status === 401 || err.isAuthError)
       return providerError('x', 'auth', `X refused the credentials (${status})`, { status, cause: err });
+    if (status === 403) {
+      const missing = xPermissionGrant(err.data);
+      if (missing)
+        return providerError('x', 'permission', `X: ${missing.what} (${status}); grant: ${missing.grant}`, {
+          status,
+          cause: err,
+          grant: missing.grant,
+        });
+    }
     if (status === 404) return providerError('x', 'not_found', 'X answered 404', { status, cause: err });
     if (status >= 500) return providerError('x', 'transient', `X answered ${status}`, { status, cause: err });
     return providerError('x', 'rejected', `X refused the request (${status})`, { status, cause: err });
