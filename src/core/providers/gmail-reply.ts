@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { failureOf, providerError } from './errors.js';
 import { classifyGmailError, type GmailApi } from './gmail-client.js';
 
 export interface GmailReply {
@@ -66,6 +67,19 @@ export async function sendGmailReply(
     );
     return { id: res.data.id ?? '', threadId: res.data.threadId ?? reply.threadId };
   } catch (err) {
-    throw classifyGmailError(err, (options.clock ?? (() => new Date()))()) ?? err;
+    const failure = classifyGmailError(err, (options.clock ?? (() => new Date()))());
+    // Why a message of its own: Gmail's bare 404 here means the thread is unknown to this mailbox (deleted, or
+    // the task came from another account), and the owner should know nothing went out.
+    if (failureOf(failure)?.reason === 'not_found')
+      throw providerError(
+        'gmail',
+        'not_found',
+        `Gmail has no thread ${reply.threadId} in this mailbox; nothing was sent`,
+        {
+          status: 404,
+          cause: err,
+        },
+      );
+    throw failure ?? err;
   }
 }
