@@ -38,6 +38,8 @@ const WATCH_ENV = {
   FACEBOOK_PAGE_TOKEN: optionalText,
   INSTAGRAM_USER_ID: optionalText,
   INSTAGRAM_TOKEN: optionalText,
+  INSTAGRAM_LOGIN: z.enum(['facebook', 'instagram'], 'INSTAGRAM_LOGIN is facebook or instagram').optional(),
+  INSTAGRAM_API_URL: z.url().optional(),
   WATCH_GMAIL_SCHEDULE: optionalText,
   WATCH_TWITTER_SCHEDULE: optionalText,
   WATCH_FACEBOOK_SCHEDULE: optionalText,
@@ -131,6 +133,10 @@ export interface WatchConfig {
     pageToken?: string;
     igUserId?: string;
     igToken?: string;
+    /** Where INSTAGRAM_TOKEN comes from: Facebook Login (a Page token) or Instagram Login (an `IG…` token). */
+    igLogin: 'facebook' | 'instagram';
+    /** The host that login's token is valid on: graph.facebook.com or graph.instagram.com. */
+    igApiUrl: string;
   };
   /** node-cron expressions, per watcher. */
   schedules: Record<'gmail' | 'twitter' | 'facebook' | 'instagram' | 'inbox', string>;
@@ -187,6 +193,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
   };
 }
 
+/**
+ * The two ways to reach Instagram, checked before anything polls (Meta's Instagram Platform overview: "Instagram
+ * API with Instagram Login" vs "with Facebook Login"). A token only works on its own host: Graph answers the
+ * other with OAuthException 190, which would pause the watcher as if the token had expired. Tokens from
+ * Facebook Login start `EAA`, tokens from Instagram Login start `IG`; a token of neither shape is not judged.
+ */
+function graphSetup(e: z.infer<typeof EnvSchema>): WatchConfig['graph'] {
+  const apiUrl = e.GRAPH_API_URL ?? 'https://graph.facebook.com';
+  const login = e.INSTAGRAM_LOGIN ?? 'facebook';
+  const igApiUrl = e.INSTAGRAM_API_URL ?? (login === 'instagram' ? 'https://graph.instagram.com' : apiUrl);
+  const bad = (message: string) => new AppError('invalid_input', message);
+  if (e.FACEBOOK_PAGE_TOKEN?.startsWith('IG'))
+    throw bad(
+      'FACEBOOK_PAGE_TOKEN is an Instagram Login token (it starts with IG); set a Page access token from Facebook Login (it starts with EAA).',
+    );
+  if (login === 'facebook' && e.INSTAGRAM_TOKEN?.startsWith('IG'))
+    throw bad(
+      'INSTAGRAM_TOKEN is an Instagram Login token (it starts with IG) but INSTAGRAM_LOGIN is facebook; set INSTAGRAM_LOGIN=instagram (it talks to graph.instagram.com), or use the Page token from Facebook Login.',
+    );
+  if (login === 'instagram' && e.INSTAGRAM_TOKEN?.startsWith('EAA'))
+    throw bad(
+      'INSTAGRAM_TOKEN is a Facebook Login token (it starts with EAA) but INSTAGRAM_LOGIN=instagram; set INSTAGRAM_LOGIN=facebook, or use an Instagram Login token (it starts with IG).',
+    );
+  const host = new URL(igApiUrl).hostname;
+  const wrongHost = login === 'instagram' ? 'graph.facebook.com' : 'graph.instagram.com';
+  if (host === wrongHost)
+    throw bad(
+      `INSTAGRAM_API_URL points at ${wrongHost}, but INSTAGRAM_LOGIN=${login} tokens only work on ${login === 'instagram' ? 'graph.instagram.com' : 'graph.facebook.com'}; fix INSTAGRAM_API_URL or unset it.`,
+    );
+  return {
+    apiUrl,
+    version: e.GRAPH_API_VERSION ?? 'v23.0',
+    pageId: e.FACEBOOK_PAGE_ID,
+    pageToken: e.FACEBOOK_PAGE_TOKEN,
+    igUserId: e.INSTAGRAM_USER_ID,
+    igToken: e.INSTAGRAM_TOKEN,
+    igLogin: login,
+    igApiUrl,
+  };
+}
+
 function watchConfig(e: z.infer<typeof EnvSchema>): WatchConfig {
   return {
     gmail: {
@@ -207,14 +254,7 @@ function watchConfig(e: z.infer<typeof EnvSchema>): WatchConfig {
       userId: e.X_USER_ID,
       apiUrl: e.X_API_URL ?? 'https://api.x.com',
     },
-    graph: {
-      apiUrl: e.GRAPH_API_URL ?? 'https://graph.facebook.com',
-      version: e.GRAPH_API_VERSION ?? 'v23.0',
-      pageId: e.FACEBOOK_PAGE_ID,
-      pageToken: e.FACEBOOK_PAGE_TOKEN,
-      igUserId: e.INSTAGRAM_USER_ID,
-      igToken: e.INSTAGRAM_TOKEN,
-    },
+    graph: graphSetup(e),
     // Why these defaults: Gmail's quota is generous; X allows few mention reads per 15 minutes on low tiers.
     schedules: {
       gmail: e.WATCH_GMAIL_SCHEDULE ?? '*/1 * * * *',

@@ -28,14 +28,15 @@ export async function replyHandlersFromConfig(config: Config): Promise<ActionHan
     const { createXClient } = await import('../core/providers/x-client.js');
     social.x = createXClient({ apiUrl: w.x.apiUrl, credentials: w.x, timeoutMs: w.httpTimeoutMs });
   }
-  const graph = (token: string) => ({
-    apiUrl: w.graph.apiUrl,
+  const graph = (token: string, apiUrl = w.graph.apiUrl) => ({
+    apiUrl,
     version: w.graph.version,
     token,
     timeoutMs: w.httpTimeoutMs,
   });
   if (w.graph.pageToken) social.facebook = graph(w.graph.pageToken);
-  if (w.graph.igToken) social.instagram = graph(w.graph.igToken);
+  // Instagram's host follows its login (graph.instagram.com for Instagram Login tokens).
+  if (w.graph.igToken) social.instagram = graph(w.graph.igToken, w.graph.igApiUrl);
   if (social.x || social.facebook || social.instagram) handlers.push(publishReplyHandler(social));
   return handlers;
 }

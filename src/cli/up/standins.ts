@@ -1,4 +1,5 @@
 import { startGmailStandin, type GmailStandin } from '../../sandbox/gmail/server.js';
+import { graphEnv } from '../../sandbox/graph/index.js';
 import { startGraphStandin, type GraphStandin } from '../../sandbox/graph/server.js';
 import { startOdooStandin, type RunningOdooStandin } from '../../sandbox/odoo/index.js';
 import { startXStandin, type XStandin } from '../../sandbox/x/server.js';
@@ -45,12 +46,7 @@ export function standinEnv(s: Standins): Record<string, string> {
     X_ACCESS_TOKEN: s.x.credentials.accessToken,
     X_ACCESS_SECRET: s.x.credentials.accessSecret,
     X_USER_ID: s.x.me.id,
-    GRAPH_API_URL: s.graph.url,
-    GRAPH_API_VERSION: s.graph.version,
-    FACEBOOK_PAGE_ID: s.graph.pageId,
-    FACEBOOK_PAGE_TOKEN: s.graph.pageToken,
-    INSTAGRAM_USER_ID: s.graph.igUserId,
-    INSTAGRAM_TOKEN: s.graph.igToken,
+    ...graphEnv(s.graph),
     ODOO_URL: s.odoo.url,
     ODOO_DB: s.odoo.db,
     ODOO_LOGIN: s.odoo.login,

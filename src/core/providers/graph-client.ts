@@ -43,7 +43,8 @@ async function graphRequest(
   options: GraphOptions,
   method: 'GET' | 'POST',
   url: URL,
-  form?: Record<string, string>,
+  form: Record<string, string> | undefined,
+  needs: string | undefined,
 ): Promise<unknown> {
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
@@ -70,35 +71,89 @@ async function graphRequest(
   } catch {
     body = { raw: text.slice(0, 200) };
   }
-  if (!res.ok) throw classifyGraphResponse(res.status, body, res.headers, (options.clock ?? (() => new Date()))());
+  if (!res.ok)
+    throw classifyGraphResponse(res.status, body, res.headers, (options.clock ?? (() => new Date()))(), needs);
   return body;
 }
 
+/**
+ * `needs`: the permission(s) this call needs, in the owner's words. Graph names the missing permission in some
+ * errors ("(#10) This endpoint requires the 'pages_read_engagement' permission") and not in others (every
+ * Instagram endpoint says "Application does not have permission for this action"); then the alert names these.
+ */
 export function graphGet(
   options: GraphOptions,
   pathOrNext: string,
   query: Record<string, string> = {},
+  needs?: string,
 ): Promise<unknown> {
-  return graphRequest(options, 'GET', graphUrl(options, pathOrNext, query));
+  return graphRequest(options, 'GET', graphUrl(options, pathOrNext, query), undefined, needs);
 }
 
-export function graphPost(options: GraphOptions, path: string, form: Record<string, string>): Promise<unknown> {
-  return graphRequest(options, 'POST', graphUrl(options, path), form);
+export function graphPost(
+  options: GraphOptions,
+  path: string,
+  form: Record<string, string>,
+  needs?: string,
+): Promise<unknown> {
+  return graphRequest(options, 'POST', graphUrl(options, path), form, needs);
 }
 
 // Graph's throttling codes: 4 app, 17 user, 32 page, 613 custom; 80001-80014 business use case.
 const THROTTLE_CODES = new Set([4, 17, 32, 613]);
-// 190 invalid/expired token, 102 session, 10 and 200-299 missing permission.
+// 190 invalid/expired token, 102 session.
 const AUTH_CODES = new Set([190, 102]);
 
+interface GraphErrorBody {
+  code?: number;
+  error_subcode?: number;
+  message?: string;
+  is_transient?: boolean;
+}
+
+/**
+ * Graph's "missing permission" errors: code 10 and 200-299 ("(#10) This endpoint requires the
+ * 'pages_read_engagement' permission", "(#230) Requires pages_messaging permission"), and code 100 with
+ * subcode 33 ("Object with ID … cannot be loaded due to missing permissions", also Graph's answer for an id the
+ * token cannot see). Why not `rejected`/`not_found`: those back off for ever; this needs the owner.
+ */
+function isPermissionError(e: GraphErrorBody | undefined): boolean {
+  const code = e?.code ?? 0;
+  return code === 10 || (code >= 200 && code <= 299) || (code === 100 && e?.error_subcode === 33);
+}
+
+/** The permission the error names (Meta's permission names are snake_case words like pages_messaging). */
+export function grantNamedIn(message: string | undefined): string | undefined {
+  const m = /\b((?:pages|instagram|business|publish|read|manage|user|ads|leads|whatsapp|catalog)_[a-z_]*[a-z])\b/.exec(
+    message ?? '',
+  );
+  return m?.[1];
+}
+
 /** Turns a Graph error answer into the project's AppError (see errors.ts). */
-export function classifyGraphResponse(status: number, body: unknown, headers: Headers, now: Date): AppError {
-  const error = (body as { error?: { code?: number; message?: string; is_transient?: boolean } } | undefined)?.error;
+export function classifyGraphResponse(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  now: Date,
+  needs?: string,
+): AppError {
+  const error = (body as { error?: GraphErrorBody } | undefined)?.error;
   const code = error?.code ?? 0;
   const what = `Graph answered ${status}${code ? ` (code ${code})` : ''}`;
   if (THROTTLE_CODES.has(code) || (code >= 80001 && code <= 80014) || status === 429)
     return providerError('graph', 'rate_limited', what, { status, retryAt: regainAccessAt(headers, now) });
   if (AUTH_CODES.has(code) || status === 401) return providerError('graph', 'auth', what, { status });
+  if (isPermissionError(error)) {
+    // Subcode 33 names no permission and may also mean the id is wrong or gone: say so rather than guess.
+    const grant =
+      code === 100
+        ? `access to the object this call reads${needs ? ` (${needs})` : ''}; Graph cannot load it: the id is wrong, it is gone, or the token cannot see it`
+        : (grantNamedIn(error?.message) ??
+          needs ??
+          `the permission this call needs (Graph code ${code}: ${(error?.message ?? '').slice(0, 120)})`);
+    return providerError('graph', 'permission', `${what}: missing ${grant}`, { status, grant });
+  }
   if (status >= 500 || error?.is_transient === true || code === 1 || code === 2)
     return providerError('graph', 'transient', what, { status });
   if (status === 404 || code === 100) return providerError('graph', 'not_found', what, { status });

@@ -19,14 +19,21 @@ export async function replyToFacebookComment(
   args: { commentId: string; message: string },
 ): Promise<{ id: string }> {
   checkReply(args.commentId, args.message);
-  return { id: idOf(await graphPost(options, `${args.commentId}/comments`, { message: args.message })) };
+  const needs = 'pages_manage_engagement';
+  return { id: idOf(await graphPost(options, `${args.commentId}/comments`, { message: args.message }, needs)) };
 }
 
-/** Replies to an Instagram comment: `POST /{ig-comment-id}/replies`. Returns the new comment's id. */
+/**
+ * Replies to an Instagram comment: `POST /{ig-comment-id}/replies`, the same path and `message` on both hosts
+ * (graph.facebook.com with a Page token from Facebook Login, graph.instagram.com with an Instagram Login
+ * token: `options.apiUrl` picks). Returns the new comment's id.
+ */
 export async function replyToInstagramComment(
   options: GraphOptions,
   args: { commentId: string; message: string },
 ): Promise<{ id: string }> {
   checkReply(args.commentId, args.message);
-  return { id: idOf(await graphPost(options, `${args.commentId}/replies`, { message: args.message })) };
+  // Graph's Instagram errors name no permission; each login has its own name for the one needed here.
+  const needs = 'instagram_manage_comments (Facebook Login) or instagram_business_manage_comments (Instagram Login)';
+  return { id: idOf(await graphPost(options, `${args.commentId}/replies`, { message: args.message }, needs)) };
 }

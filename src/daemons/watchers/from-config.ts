@@ -95,10 +95,11 @@ export function sourceFromConfig(
       return {
         ok: true,
         source: instagramSource({
-          graph: { apiUrl: g.apiUrl, version: g.version, token: g.igToken, timeoutMs: w.httpTimeoutMs },
+          graph: { apiUrl: g.igApiUrl, version: g.version, token: g.igToken, timeoutMs: w.httpTimeoutMs },
           igUserId: g.igUserId,
+          login: g.igLogin,
         }),
-        credentials: fingerprint(g.igToken),
+        credentials: fingerprint(g.igToken, g.igLogin, g.igApiUrl),
       };
     }
     case 'inbox':

@@ -6,10 +6,23 @@ import type { WatchBatch, WatchItem, WatchSource } from './types.js';
 export interface InstagramSourceOptions {
   graph: Omit<GraphOptions, 'signal'>;
   igUserId: string;
+  /**
+   * Which login the token comes from: `facebook` (a Page token, graph.facebook.com) or `instagram` (an
+   * Instagram Login token, graph.instagram.com). The paths are the same; the permission names differ, and
+   * Graph's Instagram errors name none, so the alert names the ones this login needs.
+   */
+  login?: InstagramLogin;
   /** Pages of recent media searched for new comments (25 media a page). */
   mediaPages?: number;
   commentPages?: number;
 }
+
+export type InstagramLogin = 'facebook' | 'instagram';
+
+const NEEDS: Record<InstagramLogin, { media: string; comments: string }> = {
+  facebook: { media: 'instagram_basic', comments: 'instagram_manage_comments' },
+  instagram: { media: 'instagram_business_basic', comments: 'instagram_business_manage_comments' },
+};
 
 interface IgMedia {
   id: string;
@@ -37,11 +50,14 @@ export function instagramSource(options: InstagramSourceOptions): WatchSource {
       const marks = readMarks(cursor);
       const next = { ...marks };
       const mark = marks['comments'] ?? 0;
+      const needs = NEEDS[options.login ?? 'facebook'];
       for await (const media of graphPages<IgMedia>(
         graph,
         `${options.igUserId}/media`,
         { fields: 'id,timestamp,comments_count' },
         options.mediaPages ?? 2,
+        undefined,
+        needs.media,
       )) {
         for (const m of media) {
           if ((m.comments_count ?? 1) === 0) continue;
@@ -51,6 +67,8 @@ export function instagramSource(options: InstagramSourceOptions): WatchSource {
             `${m.id}/comments`,
             { fields: 'id,text,username,timestamp' },
             options.commentPages ?? 5,
+            undefined,
+            needs.comments,
           ))
             for (const c of comments) {
               const at = graphMs(c.timestamp);

@@ -13,14 +13,25 @@ export async function runGraphSandbox(options: { port: number; seed: number }): 
   return standin;
 }
 
-/** The environment lines that point the Facebook and Instagram watchers and reply clients at the stand-in. */
+/**
+ * The environment that points the Facebook and Instagram watchers and reply clients at the stand-in: Facebook
+ * on the graph.facebook.com listener with the Page token, Instagram through Instagram Login on the
+ * graph.instagram.com listener with the `IG…` token (each token works on its own host only).
+ */
+export function graphEnv(standin: GraphStandin): Record<string, string> {
+  return {
+    GRAPH_API_URL: standin.url,
+    GRAPH_API_VERSION: standin.version,
+    FACEBOOK_PAGE_ID: standin.pageId,
+    FACEBOOK_PAGE_TOKEN: standin.pageToken,
+    INSTAGRAM_LOGIN: 'instagram',
+    INSTAGRAM_API_URL: standin.igUrl,
+    INSTAGRAM_USER_ID: standin.igUserId,
+    INSTAGRAM_TOKEN: standin.igToken,
+  };
+}
+
+/** graphEnv as `NAME=value` lines, the URL first (the sandbox command prints it as "running at"). */
 export function graphSandboxEnv(standin: GraphStandin): string[] {
-  return [
-    `GRAPH_API_URL=${standin.url}`,
-    `GRAPH_API_VERSION=${standin.version}`,
-    `FACEBOOK_PAGE_ID=${standin.pageId}`,
-    `FACEBOOK_PAGE_TOKEN=${standin.pageToken}`,
-    `INSTAGRAM_USER_ID=${standin.igUserId}`,
-    `INSTAGRAM_TOKEN=${standin.igToken}`,
-  ];
+  return Object.entries(graphEnv(standin)).map(([k, v]) => `${k}=${v}`);
 }

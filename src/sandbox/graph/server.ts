@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import {
   FaultQueue,
   listen,
@@ -9,13 +10,29 @@ import {
   type ReceivedRequest,
   type RunningServer,
 } from '../gmail/http-kit.js';
+import { fieldOf, parseFields, pick, type FieldSpec } from './fields.js';
+import {
+  cannotParseToken,
+  graphError,
+  missingOf,
+  NEEDS,
+  permissionError,
+  unknownObject,
+  type GraphHost,
+  type TokenGrant,
+} from './permissions.js';
 
 /**
- * A Graph API stand-in for a Facebook Page and an Instagram professional account: the feed with nested
- * comments, Messenger conversations, Instagram media and their comments, and the two reply endpoints. It
- * answers Graph's error shapes (OAuthException code 190, throttling code 32 with `X-Business-Use-Case-Usage`)
- * and pages with absolute `paging.next` URLs on `pagingOrigin` (graph.facebook.com by default), so a client
- * that forgets to swap the origin fails loudly instead of silently talking to this server.
+ * A Graph API stand-in for a Facebook Page and an Instagram professional account, on two listeners: `url`
+ * plays graph.facebook.com (Facebook Login: Page token `EAA…`; the Page's feed, comments, Messenger and
+ * Instagram with Facebook Login) and `igUrl` plays graph.instagram.com (Instagram Login: token `IG…`). A token
+ * on the wrong host gets OAuthException 190; a token without the permission an endpoint needs gets Graph's
+ * own error for it (permissions.ts). Edges page like Graph's: 25 by default, cursors, an absolute `paging.next`
+ * on the real host's origin (so a client that forgets to swap it fails loudly), nested edges (`comments{…}`
+ * inside the feed, `messages{…}` inside conversations) paged with their own `paging.next`. Comments default to
+ * `filter=toplevel` (replies need `filter=stream` or the comment's own `/comments` edge, and carry `parent`).
+ * Items marked `filtered` are dropped after a page is cut, as Graph drops what a token may not see, so a page
+ * can come back short or empty and still have a `next`.
  */
 
 export interface GraphComment {
@@ -23,11 +40,16 @@ export interface GraphComment {
   from: { id: string; name: string };
   message: string;
   created_time: string;
+  /** Set on replies: the comment this one answers. */
+  parent?: { id: string };
+  /** Counted for paging, then dropped from the answer (Graph's filtering after the cut). */
+  filtered?: boolean;
 }
 export interface GraphPost {
   id: string;
   created_time: string;
   message: string;
+  /** Every comment on the post at every depth, oldest first. */
   comments: GraphComment[];
 }
 export interface GraphMessage {
@@ -38,7 +60,9 @@ export interface GraphMessage {
 }
 export interface GraphConversation {
   id: string;
+  platform: 'messenger' | 'instagram';
   updated_time: string;
+  /** Oldest first (Graph answers newest first). */
   messages: GraphMessage[];
 }
 export interface IgComment {
@@ -46,6 +70,7 @@ export interface IgComment {
   text: string;
   username: string;
   timestamp: string;
+  filtered?: boolean;
 }
 export interface IgMedia {
   id: string;
@@ -59,24 +84,33 @@ export interface PostedReply {
   id: string;
   message: string;
 }
+export type GraphReceived = ReceivedRequest & { host: GraphHost };
 
 export interface GraphStandin {
+  /** graph.facebook.com's stand-in. */
   url: string;
+  /** graph.instagram.com's stand-in. */
+  igUrl: string;
   version: string;
   pageId: string;
+  /** A Page token from Facebook Login (`EAA…`): the Page, its Messenger, and Instagram with Facebook Login. */
   pageToken: string;
   igUserId: string;
+  /** An Instagram Login user token (`IG…`): graph.instagram.com only. */
   igToken: string;
-  /** A comment on a Page post (a new post is made when `postId` is not given). `time` may repeat. */
+  /** A comment on a Page post (a new post is made when `postId` is not given), or a reply to `parentId`. */
   addFacebookComment(options?: {
     postId?: string;
+    parentId?: string;
     message?: string;
     author?: string;
     time?: Date;
     postTime?: Date;
+    filtered?: boolean;
   }): GraphComment & { postId: string };
   addMessengerMessage(options?: {
     conversationId?: string;
+    platform?: 'messenger' | 'instagram';
     message?: string;
     author?: string;
     time?: Date;
@@ -86,6 +120,7 @@ export interface GraphStandin {
     text?: string;
     username?: string;
     time?: Date;
+    filtered?: boolean;
   }): IgComment & { mediaId: string };
   /** The next `times` requests answer Graph's throttling error (HTTP 400, code 32) saying access returns in `minutes`. */
   rateLimit(minutes: number, options?: { times?: number; match?: string; status?: number }): void;
@@ -93,8 +128,11 @@ export interface GraphStandin {
   /** Every request answers OAuthException 190 (expired token) until restoreAuth(). */
   revokeAuth(): void;
   restoreAuth(): void;
+  /** Takes `permission` from `token` (the owner removed it from the app, or never granted it). */
+  revokePermission(token: string, permission: string): void;
+  grantPermission(token: string, permission: string): void;
   inject(fault: InjectedFault): void;
-  readonly received: ReceivedRequest[];
+  readonly received: GraphReceived[];
   readonly replies: PostedReply[];
   readonly posts: GraphPost[];
   readonly conversations: GraphConversation[];
@@ -105,25 +143,51 @@ export interface GraphStandin {
 /** Graph's own time format: `2026-11-26T09:00:00+0000`. */
 export const graphTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+0000');
 const parseGraphTime = (s: string) => Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-const oauthError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
-  error: { message, type: 'OAuthException', code, fbtrace_id: `A${randomBytes(8).toString('hex')}`, ...extra },
-});
+const cursorOf = (n: number) => Buffer.from(`offset:${n}`).toString('base64url');
+const offsetOf = (cursor: string | null | undefined) =>
+  Number(/^offset:(\d+)$/.exec(Buffer.from(cursor ?? '', 'base64url').toString())?.[1] ?? 0);
 
 export async function startGraphStandin(
-  options: { port?: number; version?: string; pagingOrigin?: string; pageSize?: number } = {},
+  options: {
+    port?: number;
+    igPort?: number;
+    version?: string;
+    pagingOrigin?: string;
+    igPagingOrigin?: string;
+    pageSize?: number;
+  } = {},
 ): Promise<GraphStandin> {
   const version = options.version ?? 'v23.0';
-  const pagingOrigin = options.pagingOrigin ?? 'https://graph.facebook.com';
+  const origins: Record<GraphHost, string> = {
+    facebook: options.pagingOrigin ?? 'https://graph.facebook.com',
+    instagram: options.igPagingOrigin ?? 'https://graph.instagram.com',
+  };
   const pageSize = options.pageSize ?? 25;
   const pageId = '104000000000001';
   const igUserId = '17841400000000001';
-  const pageToken = 'sandbox-page-token';
-  const igToken = 'sandbox-instagram-token';
+  // Shaped like the real ones (Facebook tokens start EAA, Instagram Login tokens IG); fake all the same.
+  const pageToken = 'EAAsandboxPageToken0000';
+  const igToken = 'IGAAsandboxInstagramToken0000';
+  const tokens = new Map<string, TokenGrant>([
+    [
+      pageToken,
+      {
+        host: 'facebook',
+        permissions: new Set([
+          ...NEEDS.pageContent,
+          ...NEEDS.messaging,
+          ...NEEDS.pageReply,
+          ...NEEDS.igFacebookComments,
+        ]),
+      },
+    ],
+    [igToken, { host: 'instagram', permissions: new Set(NEEDS.igLoginComments) }],
+  ]);
   const posts: GraphPost[] = [];
   const conversations: GraphConversation[] = [];
   const media: IgMedia[] = [];
   const replies: PostedReply[] = [];
-  const received: ReceivedRequest[] = [];
+  const received: GraphReceived[] = [];
   const faults = new FaultQueue();
   let revoked = false;
   let seq = 0;
@@ -152,21 +216,95 @@ export async function startGraphStandin(
     return item;
   }
 
-  /** One page of `items` with Graph's cursor paging; `next` is absolute, on pagingOrigin, and carries the token. */
-  function paged<T>(items: T[], url: URL): { data: T[]; paging?: Record<string, unknown> } {
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? pageSize) || pageSize, 100);
-    const offset = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || '0') || 0;
-    const data = items.slice(offset, offset + limit);
-    const cursors = {
-      before: Buffer.from(String(offset)).toString('base64url'),
-      after: Buffer.from(String(offset + data.length)).toString('base64url'),
-    };
+  /**
+   * One page of `items`: cut at the cursor, then the filtered items dropped (so a page may be short or
+   * empty and still have `next`). `nextUrl` is absolute, on the real host's origin, and carries a token.
+   */
+  function paged<T extends object>(
+    items: T[],
+    limitRaw: string | null | undefined,
+    after: string | null | undefined,
+    nextUrl: (after: string, limit: number) => URL,
+  ): { data: T[]; paging?: Record<string, unknown> } {
+    const limit = Math.min(Number(limitRaw ?? pageSize) || pageSize, 100);
+    const offset = offsetOf(after);
+    const cut = items.slice(offset, offset + limit);
+    const data = cut.filter((item) => !(item as { filtered?: boolean }).filtered);
+    if (cut.length === 0) return { data };
+    const cursors = { before: cursorOf(offset), after: cursorOf(offset + cut.length) };
     if (offset + limit >= items.length) return { data, paging: { cursors } };
-    const nextUrl = new URL(url.pathname + url.search, pagingOrigin);
-    nextUrl.searchParams.set('after', cursors.after);
-    nextUrl.searchParams.set('limit', String(limit));
-    nextUrl.searchParams.set('access_token', 'EAAB-echoed-token');
-    return { data, paging: { cursors, next: nextUrl.toString() } };
+    const link = nextUrl(cursors.after, limit);
+    link.searchParams.set('access_token', 'EAAB-echoed-token');
+    return { data, paging: { cursors, next: link.toString() } };
+  }
+
+  /** `paged` for an edge read directly: `next` repeats the request's own query with the new cursor. */
+  const pagedEdge = <T extends object>(items: T[], url: URL, host: GraphHost) =>
+    paged(items, url.searchParams.get('limit'), url.searchParams.get('after'), (after, limit) => {
+      const link = new URL(url.pathname + url.search, origins[host]);
+      link.searchParams.set('after', after);
+      link.searchParams.set('limit', String(limit));
+      return link;
+    });
+
+  /** `paged` for a nested edge (`comments.limit(25){…}`): `next` is that edge read directly. */
+  const pagedNested = <T extends object>(
+    items: T[],
+    spec: FieldSpec,
+    objectId: string,
+    host: GraphHost,
+    keep: Record<string, string | undefined>,
+  ) =>
+    paged(items, spec.modifiers['limit'], undefined, (after, limit) => {
+      const link = new URL(`/${version}/${objectId}/${spec.name}`, origins[host]);
+      if (spec.raw) link.searchParams.set('fields', spec.raw);
+      for (const [k, v] of Object.entries(keep)) if (v !== undefined) link.searchParams.set(k, v);
+      link.searchParams.set('limit', String(limit));
+      link.searchParams.set('after', after);
+      return link;
+    });
+
+  const postOfComment = (id: string) => posts.find((p) => p.comments.some((c) => c.id === id));
+
+  /** The comments under a post or a comment: direct ones (toplevel, the default) or all below it (stream). */
+  function commentsUnder(objectId: string, filter: string | undefined, order: string | undefined): GraphComment[] {
+    const post = posts.find((p) => p.id === objectId) ?? postOfComment(objectId);
+    if (!post) return [];
+    const isPost = post.id === objectId;
+    const below = (c: GraphComment): boolean => {
+      for (let p = c.parent?.id; p !== undefined; p = post.comments.find((x) => x.id === p)?.parent?.id)
+        if (p === objectId) return true;
+      return false;
+    };
+    const list = post.comments.filter((c) =>
+      filter === 'stream' ? isPost || below(c) : isPost ? !c.parent : c.parent?.id === objectId,
+    );
+    return order === 'reverse_chronological' ? list.reverse() : list;
+  }
+
+  function renderComment(c: GraphComment, specs: FieldSpec[]): Record<string, unknown> {
+    const out = pick({ ...c }, specs, ['created_time', 'from', 'message']);
+    const nested = fieldOf(specs, 'comments');
+    if (nested) Object.assign(out, { comments: nestedComments(c.id, nested) });
+    if (fieldOf(specs, 'comment_count')) out['comment_count'] = commentsUnder(c.id, 'toplevel', undefined).length;
+    return out;
+  }
+
+  function nestedComments(objectId: string, spec: FieldSpec) {
+    const { filter, order } = spec.modifiers;
+    const page = pagedNested(commentsUnder(objectId, filter, order), spec, objectId, 'facebook', { filter, order });
+    return { ...page, data: page.data.map((c) => renderComment(c, spec.fields)) };
+  }
+
+  function renderConversation(c: GraphConversation, specs: FieldSpec[]): Record<string, unknown> {
+    const out = pick({ ...c }, specs, ['updated_time']);
+    delete out['messages'];
+    const nested = fieldOf(specs, 'messages');
+    if (nested) {
+      const page = pagedNested(c.messages.slice().reverse(), nested, c.id, 'facebook', {});
+      out['messages'] = { ...page, data: page.data.map((m) => pick({ ...m }, nested.fields, ['created_time'])) };
+    }
+    return out;
   }
 
   const sinceOf = (url: URL): number | undefined => {
@@ -175,108 +313,141 @@ export async function startGraphStandin(
     return /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
   };
 
-  const server: RunningServer = await listen(async (req, res, url) => {
-    const body = req.method === 'POST' ? await readBody(req) : undefined;
-    received.push({ method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), body });
+  async function handle(host: GraphHost, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const method = req.method ?? 'GET';
+    const body = method === 'POST' ? await readBody(req) : undefined;
+    received.push({ host, method, path: url.pathname, query: queryOf(url), body });
     const fault = faults.take(url.pathname);
     if (fault) return sendJson(res, fault.status, fault.body, fault.headers);
     const token =
       (req.headers.authorization ?? '').replace(/^Bearer /, '') || url.searchParams.get('access_token') || '';
-    if (revoked || (token !== pageToken && token !== igToken))
+    const grant = tokens.get(token);
+    const wwwAuth = { 'www-authenticate': 'OAuth "Facebook Platform" "invalid_token" "Error validating access token"' };
+    if (!grant || grant.host !== host) return sendJson(res, 400, cannotParseToken(), wwwAuth);
+    if (revoked)
       return sendJson(
         res,
         400,
-        oauthError(190, 'Error validating access token: Session has expired.', { error_subcode: 463 }),
-        {
-          'www-authenticate': 'OAuth "Facebook Platform" "invalid_token" "Error validating access token"',
-        },
+        graphError(190, 'Error validating access token: Session has expired.', { error_subcode: 463 }),
+        wwwAuth,
       );
 
     const match = /^\/(v\d+\.\d+)\/([^/]+)\/([a-z_]+)$/.exec(url.pathname);
-    if (!match?.[2] || !match[3]) return sendJson(res, 400, oauthError(100, 'Unknown path components'));
+    if (!match?.[2] || !match[3]) return sendJson(res, 400, graphError(100, 'Unknown path components'));
     const [, , id, edge] = match;
+    const fields = parseFields(url.searchParams.get('fields'));
+    /** Answers the permission error if the token lacks one of `needs`; true when it may go on. */
+    const allowed = (needs: readonly string[]) => {
+      const missing = missingOf(grant, needs);
+      if (!missing) return true;
+      const e = permissionError(missing);
+      sendJson(res, e.status, e.body);
+      return false;
+    };
+    const igPost = media.find((m) => m.id === id);
+    const igComment = media.flatMap((m) => m.comments).find((c) => c.id === id);
 
-    if (req.method === 'GET' && id === pageId && edge === 'feed') {
+    if (host === 'facebook' && method === 'GET' && id === pageId && edge === 'feed') {
+      if (!allowed(NEEDS.pageContent)) return;
       const since = sinceOf(url);
-      const list = posts
-        .filter((p) => since === undefined || parseGraphTime(p.created_time) >= since)
-        .slice()
-        .reverse();
-      const withComments = (url.searchParams.get('fields') ?? '').includes('comments');
-      const page = paged(list, url);
+      const list = posts.filter((p) => since === undefined || parseGraphTime(p.created_time) >= since).reverse();
+      const page = pagedEdge(list, url, host);
+      const nested = fieldOf(fields, 'comments');
       return sendJson(res, 200, {
         ...page,
         data: page.data.map((p) => ({
-          id: p.id,
-          created_time: p.created_time,
-          message: p.message,
-          ...(withComments && p.comments.length ? { comments: { data: p.comments, paging: { cursors: {} } } } : {}),
+          ...pick({ ...p, comments: undefined }, fields, ['created_time', 'message']),
+          ...(nested ? { comments: nestedComments(p.id, nested) } : {}),
         })),
       });
     }
-    if (req.method === 'GET' && id === pageId && edge === 'conversations') {
+    const fbObject = posts.some((p) => p.id === id) || postOfComment(id) !== undefined;
+    if (host === 'facebook' && method === 'GET' && fbObject && edge === 'comments') {
+      if (!allowed(NEEDS.pageContent)) return;
+      const q = url.searchParams;
+      const list = commentsUnder(id, q.get('filter') ?? undefined, q.get('order') ?? undefined);
+      const page = pagedEdge(list, url, host);
+      return sendJson(res, 200, { ...page, data: page.data.map((c) => renderComment(c, fields)) });
+    }
+    if (host === 'facebook' && method === 'GET' && id === pageId && edge === 'conversations') {
+      if (!allowed(NEEDS.messaging)) return;
+      const platform = url.searchParams.get('platform') ?? 'messenger';
       const list = conversations
-        .slice()
+        .filter((c) => c.platform === platform)
         .sort((a, b) => parseGraphTime(b.updated_time) - parseGraphTime(a.updated_time));
-      const page = paged(list, url);
+      const page = pagedEdge(list, url, host);
+      return sendJson(res, 200, { ...page, data: page.data.map((c) => renderConversation(c, fields)) });
+    }
+    const conversation = conversations.find((c) => c.id === id);
+    if (host === 'facebook' && method === 'GET' && conversation && edge === 'messages') {
+      if (!allowed(NEEDS.messaging)) return;
+      const page = pagedEdge(conversation.messages.slice().reverse(), url, host);
+      return sendJson(res, 200, { ...page, data: page.data.map((m) => pick({ ...m }, fields, ['created_time'])) });
+    }
+    const ig = host === 'facebook' ? NEEDS.igFacebookComments : NEEDS.igLoginComments;
+    if (method === 'GET' && id === igUserId && edge === 'media') {
+      if (!allowed(host === 'facebook' ? NEEDS.igFacebookMedia : NEEDS.igLoginMedia)) return;
+      const page = pagedEdge(media.slice().reverse(), url, host);
       return sendJson(res, 200, {
         ...page,
-        data: page.data.map((c) => ({
-          id: c.id,
-          updated_time: c.updated_time,
-          messages: { data: c.messages.slice().reverse().slice(0, 5) },
-        })),
+        data: page.data.map((m) =>
+          pick({ ...m, comments: undefined, comments_count: m.comments.length }, fields, ['id']),
+        ),
       });
     }
-    if (req.method === 'GET' && id === igUserId && edge === 'media') {
-      const page = paged(media.slice().reverse(), url);
-      return sendJson(res, 200, {
-        ...page,
-        data: page.data.map((m) => ({
-          id: m.id,
-          timestamp: m.timestamp,
-          caption: m.caption,
-          comments_count: m.comments.length,
-        })),
-      });
+    if (method === 'GET' && igPost && edge === 'comments') {
+      if (!allowed(ig)) return;
+      const page = pagedEdge(igPost.comments, url, host);
+      return sendJson(res, 200, { ...page, data: page.data.map((c) => pick({ ...c }, fields, ['timestamp', 'text'])) });
     }
-    const ig = media.find((m) => m.id === id);
-    if (req.method === 'GET' && ig && edge === 'comments') return sendJson(res, 200, paged(ig.comments, url));
 
-    if (req.method === 'POST' && (edge === 'comments' || edge === 'replies')) {
+    if (
+      method === 'POST' &&
+      ((host === 'facebook' && fbObject && edge === 'comments') || (igComment && edge === 'replies'))
+    ) {
+      if (!allowed(edge === 'comments' ? NEEDS.pageReply : ig.slice(-1))) return;
       const form = new URLSearchParams(body ?? '');
       const message = form.get('message') ?? url.searchParams.get('message') ?? '';
-      if (message === '') return sendJson(res, 400, oauthError(100, '(#100) The parameter message is required'));
-      const fbParent = edge === 'comments' && posts.some((p) => p.id === id || p.comments.some((c) => c.id === id));
-      const igParent = edge === 'replies' && media.some((m) => m.comments.some((c) => c.id === id));
-      if (!fbParent && !igParent)
-        return sendJson(
-          res,
-          400,
-          oauthError(100, `(#100) Unsupported post request. Object with ID '${id}' does not exist`),
-        );
-      const replyId = igParent ? `1800000000${String(next()).padStart(7, '0')}` : `${id.split('_')[0]}_${next()}`;
-      replies.push({ kind: igParent ? 'instagram_reply' : 'facebook_comment', parentId: id, id: replyId, message });
+      if (message === '') return sendJson(res, 400, graphError(100, '(#100) The parameter message is required'));
+      const replyId = igComment ? `1800000000${String(next()).padStart(7, '0')}` : `${id.split('_')[0]}_${next()}`;
+      replies.push({ kind: igComment ? 'instagram_reply' : 'facebook_comment', parentId: id, id: replyId, message });
       return sendJson(res, 200, { id: replyId });
     }
-    return sendJson(res, 400, oauthError(100, `(#100) Unsupported get request. Object with ID '${id}' does not exist`));
-  }, options.port ?? 0);
+    return sendJson(res, 400, unknownObject(method, id));
+  }
+
+  const fbServer: RunningServer = await listen((req, res, url) => handle('facebook', req, res, url), options.port ?? 0);
+  const igServer: RunningServer = await listen(
+    (req, res, url) => handle('instagram', req, res, url),
+    options.igPort ?? 0,
+  );
+  const grantOf = (token: string) => {
+    const grant = tokens.get(token);
+    if (!grant) throw new Error(`the Graph stand-in has no token ${token.slice(0, 6)}…`);
+    return grant;
+  };
 
   return {
-    url: server.url,
+    url: fbServer.url,
+    igUrl: igServer.url,
     version,
     pageId,
     pageToken,
     igUserId,
     igToken,
     addFacebookComment: (o = {}) => {
-      const post = (o.postId ? posts.find((p) => p.id === o.postId) : undefined) ?? newPost(o.postTime ?? o.time);
+      const post =
+        (o.parentId ? postOfComment(o.parentId) : undefined) ??
+        (o.postId ? posts.find((p) => p.id === o.postId) : undefined) ??
+        newPost(o.postTime ?? o.time);
       const n = next();
       const comment: GraphComment = {
         id: `${post.id.split('_')[1]}_${n}`,
         from: { id: String(9_000_000 + n), name: o.author ?? `Customer ${n}` },
         message: o.message ?? `Is this still available? (${n})`,
         created_time: graphTime(clock(o.time)),
+        ...(o.parentId ? { parent: { id: o.parentId } } : {}),
+        ...(o.filtered ? { filtered: true } : {}),
       };
       post.comments.push(comment);
       return { ...comment, postId: post.id };
@@ -284,7 +455,7 @@ export async function startGraphStandin(
     addMessengerMessage: (o = {}) => {
       let conversation = o.conversationId ? conversations.find((c) => c.id === o.conversationId) : undefined;
       if (!conversation) {
-        conversation = { id: `t_${next()}`, updated_time: '', messages: [] };
+        conversation = { id: `t_${next()}`, platform: o.platform ?? 'messenger', updated_time: '', messages: [] };
         conversations.push(conversation);
       }
       const n = next();
@@ -307,6 +478,7 @@ export async function startGraphStandin(
         text: o.text ?? `Love it! Price? (${n})`,
         username: o.username ?? `fan_${n}`,
         timestamp: graphTime(clock(o.time)),
+        ...(o.filtered ? { filtered: true } : {}),
       };
       item.comments.push(comment);
       return { ...comment, mediaId: item.id };
@@ -314,7 +486,7 @@ export async function startGraphStandin(
     rateLimit: (minutes, o = {}) =>
       faults.add({
         status: o.status ?? 400,
-        body: oauthError(32, 'Page request limit reached', { is_transient: true }),
+        body: graphError(32, 'Page request limit reached', { is_transient: true }),
         headers: {
           'x-business-use-case-usage': JSON.stringify({
             [pageId]: [
@@ -334,7 +506,7 @@ export async function startGraphStandin(
     serverError: (o = {}) =>
       faults.add({
         status: o.status ?? 500,
-        body: oauthError(2, 'An unexpected error has occurred. Please retry your request later.', {
+        body: graphError(2, 'An unexpected error has occurred. Please retry your request later.', {
           is_transient: true,
         }),
         times: o.times ?? 1,
@@ -346,12 +518,20 @@ export async function startGraphStandin(
     restoreAuth: () => {
       revoked = false;
     },
+    revokePermission: (token, permission) => {
+      grantOf(token).permissions.delete(permission);
+    },
+    grantPermission: (token, permission) => {
+      grantOf(token).permissions.add(permission);
+    },
     inject: (fault) => faults.add(fault),
     received,
     replies,
     posts,
     conversations,
     media,
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([fbServer.close(), igServer.close()]);
+    },
   };
 }
