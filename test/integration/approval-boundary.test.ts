@@ -291,6 +291,36 @@ test('recovery and release send a file back to a queue only: claimed_from: Appro
   assert.match(String((await frontmatterOf(local.root, 'Failed/TASK_9.md'))['failed_reason']), /Approved/);
 });
 
+test('attack 6, names a Mac folds: a second request whose name differs only by case or Unicode form never arrives', async (t) => {
+  // On macOS and Windows `EMAIL_SEND_a.md` and `email_send_A.md` are one file: checking the second out would
+  // rewrite the request the owner is reading, under a name the door has never seen. Linux can hold both, so the
+  // door must refuse such a pair wherever it runs.
+  const pair = await makeGitPair();
+  t.after(() => pair.cleanup());
+  const { cloud, local } = pair;
+  await seedEmailTask(cloud.root, 1);
+  const pending = await cloudDraftsAndAsks(cloud.vault, 'Needs_Action/EMAIL_1.md');
+  assert.equal((await cloud.sync.syncOnce()).status, 'ok');
+  assert.equal((await local.sync.syncOnce()).status, 'ok');
+  const shown = await readFile(path.join(local.root, pending), 'utf8');
+  const name = path.basename(pending);
+  const twin = `Pending_Approval/${name.toLowerCase()}`;
+  await writeFile(path.join(cloud.root, twin), shown.replace('Dear customer', 'Send the wire to IBAN XX00'));
+  // And new pairs in one push, by case and by Unicode form: neither of a pair can be trusted to be the one kept.
+  const pairs = ['NEW_A.md', 'new_a.md', 'CAF\u00c9.md', 'CAFE\u0301.md'].map((n) => `Pending_Approval/${n}`);
+  for (const p of pairs) await writeFile(path.join(cloud.root, p), shown);
+  await forgedPush(cloud, 'twins');
+  const synced = await local.sync.syncOnce();
+  assert.equal(synced.status, 'ok');
+  assert.deepEqual(await ls(local, 'Pending_Approval'), [name], 'no twin, no new pair');
+  assert.equal(await readFile(path.join(local.root, pending), 'utf8'), shown, 'the reviewed request is unchanged');
+  const refused = synced.refused
+    .flatMap((r) => r.paths)
+    .filter((p) => p.startsWith('Pending_Approval/'))
+    .sort();
+  assert.deepEqual(refused, [twin, ...pairs].sort());
+});
+
 test('an Approved/ file without the owner’s evidence on this machine is not executed: it stays and is reported', async (t) => {
   const pair = await makeGitPair();
   t.after(() => pair.cleanup());

@@ -980,11 +980,16 @@ test('found by the fuzzer (HOSTILE_FUZZ_OFF=pending-variant): a look-alike reque
   const name = path.basename(pending);
   const request = await readFile(path.join(cloud.root, pending), 'utf8');
   assert.equal((await cloud.sync.syncOnce()).status, 'ok');
+  // The real request arrives first (in one push with it, the look-alike would keep both out: a clashing pair).
+  assert.equal((await local.sync.syncOnce()).status, 'ok');
   await pushRaw(pair.remote, path.join(pair.dir, 'attacker.git'), [
     { path: `Pending_Approval/${name.toLowerCase()}`, data: request.replace(/^id: .*$/m, 'id: EMAIL_SEND_OTHER') },
   ]);
-  assert.equal((await local.sync.syncOnce()).status, 'ok');
-  // The sync sighted both, the look-alike last (git lists paths in byte order); the owner moves the real one.
+  const synced = await local.sync.syncOnce();
+  assert.equal(synced.status, 'ok');
+  // Today's door refuses the look-alike (its name folds onto the real one's); were it ever sighted, the owner's
+  // move of the real one must still stand.
+  assert.ok(synced.refused.some((r) => r.paths.includes(`Pending_Approval/${name.toLowerCase()}`)));
   await rename(path.join(local.root, pending), path.join(local.root, 'Approved', name));
   const sent: Array<{ rel: string; to: unknown; text: string }> = [];
   const outcome = await executeApproved(recorder(sent)(local), `Approved/${name}`);

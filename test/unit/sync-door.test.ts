@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PathChange } from '../../src/core/sync/changes.js';
-import { acceptsIncoming } from '../../src/core/sync/door.js';
+import { acceptsIncoming, nameClashes } from '../../src/core/sync/door.js';
 import { planIntegration } from '../../src/core/sync/plan.js';
 import { loadPolicy } from '../../src/core/policy/policy.js';
 import { newTaskText } from '../../src/core/vault/frontmatter.js';
@@ -113,4 +113,28 @@ test('a claim conflict is only one where the peer claims: a task from our own qu
     ['In_Progress/local/T.md'],
   );
   assert.deepEqual(plan.overrides.get('In_Progress/local/T.md'), file('mine'), 'our claim stands');
+});
+
+test('name clashes: an addition that folds onto a path we have, or onto another addition, by case or Unicode form', () => {
+  const existing = ['Pending_Approval/EMAIL_SEND_1.md', 'Done/Caf\u00e9.md'];
+  const theirs = new Map(
+    [
+      added('Pending_Approval/email_send_1.md'),
+      added('Done/Cafe\u0301.md'),
+      added('Needs_Action/A.md'),
+      added('Needs_Action/a.md'),
+      added('Needs_Action/B.md'),
+      changed('Pending_Approval/EMAIL_SEND_1.md'),
+    ].map((c) => [c.path, c]),
+  );
+  assert.deepEqual([...nameClashes(existing, theirs)].sort(), [
+    'Done/Cafe\u0301.md',
+    'Needs_Action/A.md',
+    'Needs_Action/a.md',
+    'Pending_Approval/email_send_1.md',
+  ]);
+  assert.deepEqual([...nameClashes([], new Map([[`Done/x.md`, added('Done/x.md')]]))], []);
+  // A rename by case or form: the old name goes in the same change, so nothing clashes and nothing is lost.
+  const renamed = new Map([deleted('Done/Caf\u00e9.md'), added('Done/Cafe\u0301.md')].map((c) => [c.path, c]));
+  assert.deepEqual([...nameClashes(existing, renamed)], []);
 });

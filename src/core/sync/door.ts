@@ -1,5 +1,5 @@
 import { foldName, type Policy } from '../policy/policy.js';
-import type { PathChange } from './changes.js';
+import type { ChangeSet, PathChange } from './changes.js';
 import { isStatePath } from './paths.js';
 
 /** Git modes of a plain file. Why only these: a symlink (120000) or a submodule (160000) from the peer could
@@ -30,4 +30,26 @@ export function acceptsIncoming(policy: Policy, change: PathChange): boolean {
   )
     return false;
   return true;
+}
+
+/**
+ * The incoming additions that would share their name, folded for case and Unicode form, with another path of
+ * the result: a path this side already has, or another incoming addition. macOS and Windows hold one file for
+ * such a pair, so checking the second out there rewrites the first in place (an approval request the owner is
+ * reading, under a name never seen at the door); Linux holds both, and the owner would see two. Either way no
+ * addition of a pair is taken, on every machine alike. Deletions and rewrites of a path are not additions, and
+ * a path the peer deletes in the same change no longer counts (a rename by case loses nothing).
+ */
+export function nameClashes(existing: Iterable<string>, theirs: ChangeSet): Set<string> {
+  const byFold = new Map<string, Set<string>>();
+  const note = (rel: string) => {
+    const key = foldName(rel);
+    const group = byFold.get(key) ?? new Set<string>();
+    group.add(rel);
+    byFold.set(key, group);
+  };
+  for (const rel of existing) if (theirs.get(rel)?.after !== null) note(rel);
+  const added = [...theirs.values()].filter((c) => c.before === null && c.after !== null).map((c) => c.path);
+  for (const rel of added) note(rel);
+  return new Set(added.filter((rel) => (byFold.get(foldName(rel))?.size ?? 0) > 1));
 }

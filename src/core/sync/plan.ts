@@ -1,5 +1,6 @@
 import { parseTaskText } from '../vault/frontmatter.js';
 import { sameBlob, type BlobRef, type ChangeSet, type PathChange } from './changes.js';
+import { nameClashes } from './door.js';
 import { baseName, isQueuePath, stemOfName } from './paths.js';
 
 /**
@@ -8,8 +9,9 @@ import { baseName, isQueuePath, stemOfName } from './paths.js';
  * top of it carries our side's changes, the refusals and the dropped claims.
  *
  * The rules, in order:
- * 1. Trust boundary: an incoming change to a path this role does not accept from its peer is refused; the
- *    path keeps our version (our own change, or the base). Our commit on top therefore restores it on the
+ * 1. Trust boundary: an incoming change to a path this role does not accept from its peer is refused, and so
+ *    is an addition whose name folds onto another path (door.ts `nameClashes`); the path keeps our version
+ *    (our own change, or the base). Our commit on top therefore restores it on the
  *    remote too: the peer sees our state win on its next pull, once, with no back-and-forth.
  * 2. Claim conflict: a queue file both sides deleted was claimed (moved) by both. The remote's claim got
  *    there first and wins; we drop our claimed copy and everything we derived from it (draft, approval
@@ -61,17 +63,20 @@ export interface PlanInput {
   peerClaims?: (queue: string) => boolean;
   /** Reads a blob's text (for the task ids of claim conflicts). */
   read: (oid: string) => Promise<string>;
+  /** Every path of our side's tree (HEAD), for the name-clash rule; empty when this side has no commit yet. */
+  existing?: Iterable<string>;
 }
 
 export async function planIntegration(input: PlanInput): Promise<IntegrationPlan> {
   const { ours, theirs } = input;
   const plan: IntegrationPlan = { overrides: new Map(), refused: [], conflicts: [], claimConflicts: [], accepted: 0 };
   const dropped = await settleClaimConflicts(input, plan);
+  const clashes = nameClashes(input.existing ?? [], theirs);
 
   for (const path of new Set([...ours.keys(), ...theirs.keys()])) {
     const o = ours.get(path);
     const t = theirs.get(path);
-    if (t && !input.accepts(t)) {
+    if (t && (clashes.has(path) || !input.accepts(t))) {
       // Rule 1 comes first, whatever else applies: a refused change never enters, not even for a dropped claim
       // (whose path then returns to the base, as the claim rule wants, but never to the peer's version).
       plan.refused.push({ path, theirs: t.after });

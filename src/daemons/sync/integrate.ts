@@ -99,7 +99,15 @@ export async function integrate(deps: IntegrateDeps, remote: string | undefined)
   const theirs = await diff(git, base, remote);
   const ours = base === head ? new Map<string, PathChange>() : await diff(git, base, head);
   const read = (oid: string) => git.raw(['cat-file', 'blob', oid]);
-  const plan = await planIntegration({ ours, theirs, accepts: deps.accepts, peerClaims: deps.peerClaims, read });
+  const existing = (await git.raw(['ls-tree', '-r', '--name-only', '-z', head])).split('\0').filter(Boolean);
+  const plan = await planIntegration({
+    ours,
+    theirs,
+    accepts: deps.accepts,
+    peerClaims: deps.peerClaims,
+    read,
+    existing,
+  });
 
   const conflictFiles: string[] = [];
   for (const c of plan.conflicts) {
