@@ -84,6 +84,36 @@ describe('facebook watcher: every comment, reply and message, however Graph page
     assert.ok(follows.every((r) => r.query['filter'] === 'stream'));
   });
 
+  it('a post deleted while its comments are followed is skipped (Graph: 100/33), the others all read, no pause', async () => {
+    const gone = s.addFacebookComment();
+    expected.push(`facebook:${gone.id}`);
+    for (let i = 1; i < 30; i += 1) expected.push(`facebook:${s.addFacebookComment({ postId: gone.postId }).id}`);
+    const kept = s.addFacebookComment();
+    const keptIds = [`facebook:${kept.id}`];
+    for (let i = 1; i < 30; i += 1) keptIds.push(`facebook:${s.addFacebookComment({ postId: kept.postId }).id}`);
+    // The feed lists the post with its first 25 comments; following its paging.next, Graph no longer has it.
+    s.inject({
+      status: 400,
+      body: {
+        error: {
+          message: `Unsupported get request. Object with ID '${gone.postId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+        },
+      },
+      match: `/${gone.postId}/comments`,
+      times: 1,
+    });
+    assert.equal(await tick(), 55, 'the other post in full, and the first page of the one that went');
+    const census = await watchCensus(root, 'FB_');
+    assert.deepEqual(censusProblems(census, [...expected.slice(0, 25), ...keptIds]), {
+      twice: [],
+      missing: [],
+      extra: [],
+    });
+  });
+
   it('a page that comes back empty but has paging.next is followed past', async () => {
     const first = s.addFacebookComment({ filtered: true });
     for (let i = 0; i < 29; i += 1) s.addFacebookComment({ postId: first.postId, filtered: true });

@@ -63,6 +63,27 @@ describe('instagram: Instagram Login and Facebook Login, each on its own host', 
     assert.ok(reads.length > 0 && reads.every((r) => r.host === 'instagram'));
   });
 
+  it('a media deleted between the listing and reading its comments is skipped (100/33), no pause', async () => {
+    const gone = s.addInstagramComment();
+    const kept = [1, 2].map(() => `instagram:${s.addInstagramComment().id}`);
+    s.inject({
+      status: 400,
+      body: {
+        error: {
+          message: `Unsupported get request. Object with ID '${gone.mediaId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+        },
+      },
+      match: `/${gone.mediaId}/comments`,
+      times: 1,
+    });
+    const report = await pollWith(graphEnv(s));
+    assert.equal(report.status, 'ok', JSON.stringify(report));
+    assert.deepEqual(censusProblems(await watchCensus(root, 'IG_'), kept), { twice: [], missing: [], extra: [] });
+  });
+
   it('Facebook Login: the Page token goes to graph.facebook.com', async () => {
     const ids = [`instagram:${s.addInstagramComment().id}`];
     const report = await pollWith({

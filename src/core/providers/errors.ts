@@ -23,7 +23,7 @@ export function providerError(
   provider: Provider,
   reason: ProviderFailure,
   what: string,
-  extra: { status?: number; retryAt?: Date; cause?: unknown; grant?: string } = {},
+  extra: { status?: number; retryAt?: Date; cause?: unknown; grant?: string; providerCode?: string } = {},
 ): AppError {
   const code = reason === 'transient' && isTimeout(extra.cause) ? 'timeout' : 'upstream';
   return new AppError(
@@ -35,6 +35,7 @@ export function providerError(
       ...(extra.status !== undefined ? { status: extra.status } : {}),
       ...(extra.retryAt ? { retry_at: extra.retryAt.toISOString() } : {}),
       ...(extra.grant ? { grant: extra.grant } : {}),
+      ...(extra.providerCode ? { provider_code: extra.providerCode } : {}),
     },
     { cause: extra.cause },
   );

@@ -152,7 +152,8 @@ export function classifyGraphResponse(
         : (grantNamedIn(error?.message) ??
           needs ??
           `the permission this call needs (Graph code ${code}: ${(error?.message ?? '').slice(0, 120)})`);
-    return providerError('graph', 'permission', `${what}: missing ${grant}`, { status, grant });
+    const providerCode = code === 100 ? '100/33' : String(code);
+    return providerError('graph', 'permission', `${what}: missing ${grant}`, { status, grant, providerCode });
   }
   if (status >= 500 || error?.is_transient === true || code === 1 || code === 2)
     return providerError('graph', 'transient', what, { status });
@@ -183,4 +184,13 @@ function regainAccessAt(headers: Headers, now: Date): Date | undefined {
 /** True for errors made by graphGet/graphPost (so a watcher can tell them from its own bugs). */
 export function isGraphError(err: unknown): err is AppError {
   return err instanceof AppError && err.details?.['provider'] === 'graph';
+}
+
+/**
+ * True for Graph's "cannot load this object" (code 100, subcode 33) answer. Reading one of our own posts' or
+ * media's edges, it means the object went away between listing it and reading it (deleted, hidden): the
+ * watcher skips that object. On the Page's or account's own edges it stays a permission problem for the owner.
+ */
+export function isVanishedObject(err: unknown): boolean {
+  return isGraphError(err) && err.details?.['provider_code'] === '100/33';
 }

@@ -3,6 +3,7 @@ import {
   edgePages,
   graphMs,
   graphPages,
+  keepMark,
   readMarks,
   writeMarks,
   type GraphPage,
@@ -76,7 +77,7 @@ export function facebookSource(options: FacebookSourceOptions): WatchSource {
       const next = { ...marks };
       const since: Record<string, string> =
         marks['comments'] !== undefined ? { since: String(Math.floor((marks['comments'] - lookback) / 1000)) } : {};
-      const comments: PagingState = { truncated: false };
+      const comments: PagingState = { truncated: false, objectMayVanish: true };
       const feed = graphPages<FbPost>(
         graph,
         `${options.pageId}/feed`,
@@ -100,7 +101,7 @@ export function facebookSource(options: FacebookSourceOptions): WatchSource {
           }
       if (comments.truncated) keepMark(next, marks, 'comments');
 
-      const messages: PagingState = { truncated: false };
+      const messages: PagingState = { truncated: false, objectMayVanish: true };
       const mark = marks['messages'] ?? 0;
       const conversations = graphPages<FbConversation>(
         graph,
@@ -136,12 +137,6 @@ export function facebookSource(options: FacebookSourceOptions): WatchSource {
       yield { items: [], cursor: writeMarks(next) };
     },
   };
-}
-
-/** A poll cut short keeps the stream's old watermark, so the next poll reads what this one left. */
-function keepMark(next: Record<string, number>, marks: Record<string, number>, key: string): void {
-  if (marks[key] === undefined) delete next[key];
-  else next[key] = marks[key];
 }
 
 function commentItem(c: FbComment, post: FbPost, at: number): WatchItem {

@@ -1,4 +1,4 @@
-import { graphGet, type GraphOptions } from '../../core/providers/graph-client.js';
+import { graphGet, isVanishedObject, type GraphOptions } from '../../core/providers/graph-client.js';
 
 /** Graph's `2026-11-26T09:00:00+0000` as epoch ms (NaN if unreadable). */
 export function graphMs(value: unknown): number {
@@ -13,6 +13,29 @@ export interface GraphPage<T> {
 /** Set by the pagers when they stop at their page cap with a `next` still unread. */
 export interface PagingState {
   truncated: boolean;
+  /**
+   * True when the edge belongs to an object that can vanish while it is read (a post, a conversation, a media):
+   * Graph's "cannot load object" (100/33) then ends that edge, counted in `vanished`, instead of the poll.
+   */
+  objectMayVanish?: boolean;
+  vanished?: number;
+}
+
+/** One page of an edge, or undefined when its object vanished and the state allows that (see PagingState). */
+async function fetchPage<T>(
+  options: GraphOptions,
+  pathOrNext: string,
+  query: Record<string, string>,
+  state: PagingState,
+  needs?: string,
+): Promise<GraphPage<T> | undefined> {
+  try {
+    return (await graphGet(options, pathOrNext, query, needs)) as GraphPage<T>;
+  } catch (err) {
+    if (!state.objectMayVanish || !isVanishedObject(err)) throw err;
+    state.vanished = (state.vanished ?? 0) + 1;
+    return undefined;
+  }
 }
 
 /**
@@ -36,7 +59,7 @@ export async function* edgePages<T>(
       state.truncated = true;
       return;
     }
-    page = (await graphGet(options, next, {}, needs)) as GraphPage<T>;
+    page = await fetchPage<T>(options, next, {}, state, needs);
   }
 }
 
@@ -49,8 +72,8 @@ export async function* graphPages<T>(
   state: PagingState = { truncated: false },
   needs?: string,
 ): AsyncGenerator<T[]> {
-  const first = (await graphGet(options, path, query, needs)) as GraphPage<T>;
-  yield* edgePages(options, first, maxPages, state, needs);
+  const first = await fetchPage<T>(options, path, query, state, needs);
+  if (first) yield* edgePages(options, first, maxPages, state, needs);
 }
 
 /** The watermark cursor of the Graph watchers: ISO times per stream, as JSON. */
@@ -76,4 +99,10 @@ export function writeMarks(marks: Record<string, number>): string {
         .map(([k, v]) => [k, new Date(v).toISOString()]),
     ),
   );
+}
+
+/** A poll cut short keeps the stream's old watermark, so the next poll reads what this one left. */
+export function keepMark(next: Record<string, number>, marks: Record<string, number>, key: string): void {
+  if (marks[key] === undefined) delete next[key];
+  else next[key] = marks[key];
 }

@@ -1,5 +1,5 @@
 import { isGraphError, type GraphOptions } from '../../core/providers/graph-client.js';
-import { graphMs, graphPages, readMarks, writeMarks } from './graph-paging.js';
+import { graphMs, graphPages, keepMark, readMarks, writeMarks, type PagingState } from './graph-paging.js';
 import { quote } from './task-file.js';
 import type { WatchBatch, WatchItem, WatchSource } from './types.js';
 
@@ -51,6 +51,8 @@ export function instagramSource(options: InstagramSourceOptions): WatchSource {
       const next = { ...marks };
       const mark = marks['comments'] ?? 0;
       const needs = NEEDS[options.login ?? 'facebook'];
+      // A media deleted between the listing and reading its comments is skipped, not a reason to pause.
+      const edge: PagingState = { truncated: false, objectMayVanish: true };
       for await (const media of graphPages<IgMedia>(
         graph,
         `${options.igUserId}/media`,
@@ -67,7 +69,7 @@ export function instagramSource(options: InstagramSourceOptions): WatchSource {
             `${m.id}/comments`,
             { fields: 'id,text,username,timestamp' },
             options.commentPages ?? 5,
-            undefined,
+            edge,
             needs.comments,
           ))
             for (const c of comments) {
@@ -79,6 +81,8 @@ export function instagramSource(options: InstagramSourceOptions): WatchSource {
           yield { items };
         }
       }
+      // A media whose comments did not all fit this poll keeps the old watermark: the next poll reads the rest.
+      if (edge.truncated) keepMark(next, marks, 'comments');
       yield { items: [], cursor: writeMarks(next) };
     },
   };
