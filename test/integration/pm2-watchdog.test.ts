@@ -23,7 +23,7 @@ let env: NodeJS.ProcessEnv;
 interface Jlist {
   name: string;
   pid: number;
-  pm2_env: { status: string; restart_time: number };
+  pm2_env: { status: string; restart_time: number; pm_uptime?: number };
 }
 const jlist = async (): Promise<Jlist[]> => JSON.parse((await run(pm2Bin, ['jlist'], { env })).stdout) as Jlist[];
 const appOf = async (name: string) => (await jlist()).find((a) => a.name === name);
@@ -110,9 +110,13 @@ test('the watchdog revives an errored app and restarts one whose heartbeat is st
   await until('crasher errored', async () =>
     (await appOf('crasher'))?.pm2_env.status === 'errored' ? true : undefined,
   );
-  const hangerBefore = await until('hanger online', async () => {
+  // Why wait for more than "online": the watchdog calls a heartbeat stale only for an app up longer than
+  // --stale-after (1 s) whose file says so; on a busy machine PM2 shows the app online before either holds.
+  const hangerBefore = await until('hanger up for over a second, its stale heartbeat written', async () => {
     const app = await appOf('hanger');
-    return app?.pm2_env.status === 'online' ? app : undefined;
+    const upFor = Date.now() - (app?.pm2_env.pm_uptime ?? Date.now());
+    const written = (await readdir(path.join(state, 'heartbeats')).catch(() => [] as string[])).includes('hanger.json');
+    return app?.pm2_env.status === 'online' && upFor > 1500 && written ? app : undefined;
   });
   const watchdog = () =>
     run(process.execPath, [cli, 'watchdog', '--once', '--stale-after', '1', '--alert-after', '3'], { env });
