@@ -4,12 +4,14 @@
  * (a) the Gmail backlog: N messages (default 10,000; also 2,000 to compare, so flat memory shows as about the
  *     same peak) ingested by one `watch gmail --once` process — wall time spawn → exit, messages/s, and the
  *     peak RSS (VmHWM of /proc/<pid>/status, sampled every 50 ms); every task file is counted.
+ * (c) the Facebook backlog: F comments and replies (default 1,000) on 10 posts, nested 3 deep, Graph paging at 25,
+ *     read by one `watch facebook --once` — wall time, items/s, peak RSS; every task file is counted.
  * (b) each watcher as a daemon (gmail, twitter, facebook, instagram, inbox), a few items waiting at its
  *     stand-in: start time (spawn → its first heartbeat file in AI_EMPLOYEE_STATE_DIR/heartbeats/, i.e. the first
  *     poll done) and idle RSS (VmRSS `--settle` seconds later). Target: idle under 80 MB RSS.
  *
  * stdout: the JSON report (also bench/results/watchers-latest.json). stderr: markdown tables.
- * Usage: npm run bench:watchers -- [--messages N] [--compare N|0] [--settle S] [--watchers gmail,twitter,...]
+ * Usage: npm run bench:watchers -- [--messages N] [--compare N|0] [--facebook F|0] [--settle S] [--watchers …]
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { standinEnv, startStandins } from '../src/cli/up/standins.js';
 import { initVault } from '../src/core/vault/init.js';
 import { startGmailStandin } from '../src/sandbox/gmail/server.js';
+import { graphEnv, startGraphStandin } from '../src/sandbox/graph/index.js';
 import { CLI, runWatchOnce, sampleDaemon } from './lib/watch-proc.js';
 
 const WATCHERS = ['gmail', 'twitter', 'facebook', 'instagram', 'inbox'] as const;
@@ -27,12 +30,14 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '10000' },
     compare: { type: 'string', default: '2000' },
+    facebook: { type: 'string', default: '1000' },
     settle: { type: 'string', default: '5' },
     watchers: { type: 'string', default: WATCHERS.join(',') },
   },
 });
 const messages = Number(values.messages);
 const compare = Number(values.compare);
+const facebookItems = Number(values.facebook);
 const settleMs = Number(values.settle) * 1000;
 const watchers = values.watchers.split(',').map((w) => w.trim()) as Array<(typeof WATCHERS)[number]>;
 for (const w of watchers) if (!WATCHERS.includes(w)) throw new Error(`unknown watcher "${w}"`);
@@ -98,6 +103,57 @@ async function backlog(n: number): Promise<BacklogRow> {
   }
 }
 
+interface FacebookRow {
+  items: number;
+  ok: boolean;
+  taskFiles: number;
+  ms: number;
+  perSecond: number;
+  peakRssMb: number;
+}
+
+/** (c): 10 posts, each a tree of top-level comments with a reply and two replies to that reply (3 deep). */
+async function facebookBacklog(n: number): Promise<FacebookRow> {
+  const graph = await startGraphStandin({ pageSize: 25 });
+  const ws = await workspace('bench-watch-facebook-');
+  try {
+    let made = 0;
+    const perPost = Math.ceil(n / 10);
+    for (let p = 0; p < 10 && made < n; p += 1) {
+      const first = graph.addFacebookComment();
+      made += 1;
+      let top = first;
+      for (let inPost = 1; inPost < perPost && made < n;) {
+        const reply = graph.addFacebookComment({ parentId: top.id });
+        made += 1;
+        inPost += 1;
+        for (let r = 0; r < 2 && inPost < perPost && made < n; r += 1, inPost += 1, made += 1)
+          graph.addFacebookComment({ parentId: reply.id });
+        if (inPost < perPost && made < n) {
+          top = graph.addFacebookComment({ postId: first.postId });
+          made += 1;
+          inPost += 1;
+        }
+      }
+    }
+    log(`facebook backlog: ${made} comments and replies …`);
+    const run = await runWatchOnce('facebook', { ...baseEnv(ws), ...graphEnv(graph) });
+    const taskFiles = (await readdir(path.join(ws.vault, 'Needs_Action'))).filter((f) => f.startsWith('FB_')).length;
+    if (run.code !== 0) log(`watch facebook --once exited ${run.code}: ${run.stderr}`);
+    return {
+      items: made,
+      ok: run.code === 0 && taskFiles === made,
+      taskFiles,
+      ms: Math.round(run.ms),
+      perSecond: round(made / (run.ms / 1000)),
+      peakRssMb: round(run.peakRssMb),
+    };
+  } finally {
+    await graph.close();
+    await rm(ws.dir, { recursive: true, force: true });
+  }
+}
+
 interface DaemonRow {
   watcher: string;
   startMs: number;
@@ -146,6 +202,7 @@ const loadStart = os.loadavg();
 const backlogRows: BacklogRow[] = [];
 if (compare > 0) backlogRows.push(await backlog(compare));
 backlogRows.push(await backlog(messages));
+const facebookRows: FacebookRow[] = facebookItems > 0 ? [await facebookBacklog(facebookItems)] : [];
 const daemonRows = await daemons();
 const report = {
   meta: {
@@ -158,8 +215,9 @@ const report = {
     idleTargetMb: IDLE_TARGET_MB,
   },
   backlog: backlogRows,
+  facebookBacklog: facebookRows,
   daemons: daemonRows,
-  pass: backlogRows.every((r) => r.ok) && daemonRows.every((r) => r.pass),
+  pass: backlogRows.every((r) => r.ok) && facebookRows.every((r) => r.ok) && daemonRows.every((r) => r.pass),
 };
 
 const json = JSON.stringify(report, null, 2);
@@ -179,6 +237,13 @@ log('| --: | --: | --: | --: | --: |');
 for (const r of backlogRows)
   log(
     `| ${r.messages} | ${r.taskFiles}${r.ok ? '' : ' (WRONG)'} | ${round(r.ms / 1000)} | ${r.perSecond} | ${r.peakRssMb} |`,
+  );
+log('');
+log('| Facebook backlog (10 posts, 3 deep, pages of 25) | task files | time s | items/s | peak RSS MB |');
+log('| --: | --: | --: | --: | --: |');
+for (const r of facebookRows)
+  log(
+    `| ${r.items} | ${r.taskFiles}${r.ok ? '' : ' (WRONG)'} | ${round(r.ms / 1000)} | ${r.perSecond} | ${r.peakRssMb} |`,
   );
 log('');
 log(
