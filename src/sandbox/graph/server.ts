@@ -125,6 +125,11 @@ export interface GraphStandin {
   /** The next `times` requests answer Graph's throttling error (HTTP 400, code 32) saying access returns in `minutes`. */
   rateLimit(minutes: number, options?: { times?: number; match?: string; status?: number }): void;
   serverError(options?: { times?: number; status?: number; match?: string }): void;
+  /**
+   * The object was deleted while a client reads it: the next `times` requests on its edges (`/{id}/comments`,
+   * `/{id}/messages`) answer Graph's "cannot be loaded" error, code 100 with subcode 33.
+   */
+  vanish(objectId: string, options?: { times?: number }): void;
   /** Every request answers OAuthException 190 (expired token) until restoreAuth(). */
   revokeAuth(): void;
   restoreAuth(): void;
@@ -511,6 +516,17 @@ export async function startGraphStandin(
         }),
         times: o.times ?? 1,
         match: o.match,
+      }),
+    vanish: (objectId, o = {}) =>
+      faults.add({
+        status: 400,
+        body: graphError(
+          100,
+          `Unsupported get request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          { type: 'GraphMethodException', error_subcode: 33 },
+        ),
+        times: o.times ?? 1,
+        match: `/${objectId}/`,
       }),
     revokeAuth: () => {
       revoked = true;
