@@ -15,10 +15,9 @@ export interface PagingState {
   truncated: boolean;
   /**
    * True when the edge belongs to an object that can vanish while it is read (a post, a conversation, a media):
-   * Graph's "cannot load object" (100/33) then ends that edge, counted in `vanished`, instead of the poll.
+   * Graph's "cannot load object" (100/33) then ends that edge instead of the poll.
    */
   objectMayVanish?: boolean;
-  vanished?: number;
 }
 
 /** One page of an edge, or undefined when its object vanished and the state allows that (see PagingState). */
@@ -33,7 +32,6 @@ async function fetchPage<T>(
     return (await graphGet(options, pathOrNext, query, needs)) as GraphPage<T>;
   } catch (err) {
     if (!state.objectMayVanish || !isVanishedObject(err)) throw err;
-    state.vanished = (state.vanished ?? 0) + 1;
     return undefined;
   }
 }

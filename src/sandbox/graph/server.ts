@@ -518,16 +518,7 @@ export async function startGraphStandin(
         match: o.match,
       }),
     vanish: (objectId, o = {}) =>
-      faults.add({
-        status: 400,
-        body: graphError(
-          100,
-          `Unsupported get request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-          { type: 'GraphMethodException', error_subcode: 33 },
-        ),
-        times: o.times ?? 1,
-        match: `/${objectId}/`,
-      }),
+      faults.add({ status: 400, body: unknownObject('GET', objectId), times: o.times ?? 1, match: `/${objectId}/` }),
     revokeAuth: () => {
       revoked = true;
     },

@@ -7,7 +7,8 @@ import { invalidParameter } from './problems.js';
  * A tweet carries `id`, `text` and `edit_history_tweet_ids` unless `tweet.fields` asks for more.
  */
 
-interface Tweet {
+/** A mention as the stand-in holds it. */
+export interface StandinTweet {
   id: string;
   text: string;
   author_id: string;
@@ -34,7 +35,7 @@ const idParam = (params: URLSearchParams, name: string): bigint | undefined | 'b
 
 export function mentionsPage(
   params: URLSearchParams,
-  mentions: readonly Tweet[],
+  mentions: readonly StandinTweet[],
   users: ReadonlyMap<string, { id: string; username: string; name: string }>,
   pageSize: number | undefined,
 ): Page {

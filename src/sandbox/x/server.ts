@@ -10,7 +10,7 @@ import {
   type RunningServer,
 } from '../gmail/http-kit.js';
 import { DEFAULT_POST_LIMITS, postWindows, type PostLimits } from './limits.js';
-import { mentionsPage } from './mentions.js';
+import { mentionsPage, type StandinTweet } from './mentions.js';
 import { verifyOAuth1 } from './oauth1.js';
 import * as problem from './problems.js';
 
@@ -24,14 +24,7 @@ import * as problem from './problems.js';
  * documents. The real twitter-api-v2 talks to it through the URL-rewriting plugin (core/providers/x-client.ts).
  */
 
-export interface StandinTweet {
-  id: string;
-  text: string;
-  author_id: string;
-  created_at: string;
-  conversation_id: string;
-  in_reply_to_user_id?: string;
-}
+export type { StandinTweet } from './mentions.js';
 
 export interface PostedTweet {
   id: string;
