@@ -79,14 +79,7 @@ export class WatcherRunner {
     if (state.paused) {
       const changed = state.paused.credentials !== this.options.credentials;
       if (!changed && now < new Date(state.paused.until)) {
-        const { reason, until, kind, grant } = state.paused;
-        const report: TickReport = {
-          status: 'paused',
-          reason,
-          until,
-          ...(kind ? { kind } : {}),
-          ...(grant ? { grant } : {}),
-        };
+        const report = pausedReport(state.paused);
         await this.beat(false, report);
         return report;
       }
@@ -185,13 +178,7 @@ export class WatcherRunner {
         kind,
         ...(failure.grant ? { grant: failure.grant } : {}),
       };
-      report = {
-        status: 'paused',
-        reason: error.message,
-        until,
-        kind,
-        ...(failure.grant ? { grant: failure.grant } : {}),
-      };
+      report = pausedReport(state.paused);
       const alert = state.alerted_credentials !== this.options.credentials;
       // Why save before the alert: a crash between the two then costs at most the alert, never a loop of them.
       state.alerted_credentials = this.options.credentials;
@@ -265,4 +252,10 @@ export class WatcherRunner {
       detail: { ...detail },
     });
   }
+}
+
+/** What a tick reports (and the heartbeat carries, for `status`) while the watcher is paused. */
+function pausedReport(paused: NonNullable<WatcherState['paused']>): TickReport {
+  const { reason, until, kind, grant } = paused;
+  return { status: 'paused', reason, until, ...(kind ? { kind } : {}), ...(grant ? { grant } : {}) };
 }
