@@ -12,7 +12,7 @@ import { inProgressFolder } from '../vault/layout.js';
 import { otherRole } from '../roles.js';
 import { readApprovalFile, type ApprovalDoc } from './approval-file.js';
 import type { ActionHandler } from './handler.js';
-import { ExecutionLedger } from './ledger.js';
+import { ExecutionLedger, type LedgerEntry } from './ledger.js';
 
 export interface ExecutorDeps {
   ctx: VaultContext;
@@ -62,6 +62,9 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
   }
   const key = ExecutionLedger.keyOf(doc.id, doc.created);
   const earlier = await deps.ledger.get(key);
+  // Executed here, but its filing was cut short: finish it (an entry without `filed` predates the field: filed).
+  if (earlier?.state === 'done' && earlier.filed === false && earlier.approval === rel)
+    return fileExecuted(deps, doc, key, earlier);
   if (earlier) {
     return refuse(
       deps,
@@ -132,7 +135,8 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
     return { approval: rel, status: 'failed', reason, filedAt };
   }
   const now = ctx.clock().toISOString();
-  await deps.ledger.finish(key, { approval: rel, state: 'done', at: now, result });
+  const done = { approval: rel, state: 'done', at: now, result, filed: false } as const;
+  await deps.ledger.finish(key, done);
   await ctx.audit.record({
     action_type: `execute.${doc.action}`,
     target: rel,
@@ -141,14 +145,31 @@ export async function executeApproved(deps: ExecutorDeps, input: string): Promis
     approved_by: 'owner',
     result: 'ok',
   });
+  return fileExecuted(deps, doc, key, done);
+}
+
+/**
+ * Files an executed approval and its task in Done/, then marks the ledger entry filed. Why in that order: when the
+ * filing fails (Windows refuses to move a note the owner still has open in Obsidian), the next pass finds the
+ * entry done but not filed and finishes the filing, instead of calling it a second approval of the same thing.
+ */
+async function fileExecuted(
+  deps: ExecutorDeps,
+  doc: ApprovalDoc,
+  key: string,
+  done: Omit<LedgerEntry, 'key'>,
+): Promise<ExecutionOutcome> {
+  const { ctx } = deps;
+  const result = done.result ?? {};
   const filedAt = await fileApproval(ctx, doc.abs, doc.text, 'Done', {
     status: 'executed',
-    executed_at: now,
+    executed_at: done.at,
     executed_by: ctx.actor,
     ...prefixKeys(result),
   });
   await fileSourceTask(ctx, doc, 'done', `${doc.action} executed`, prefixKeys(result));
-  return { approval: rel, status: 'executed', filedAt, result };
+  await deps.ledger.finish(key, { ...done, filed: true });
+  return { approval: doc.rel, status: 'executed', filedAt, result };
 }
 
 /** The owner moved the request to Rejected/: file it and its task in Done/ as rejected. Nothing runs. */

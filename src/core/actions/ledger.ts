@@ -19,6 +19,8 @@ export interface LedgerEntry {
   started_at?: string;
   result?: Record<string, unknown>;
   error?: string;
+  /** For `done`: false until the approval is filed in Done/ (a filing cut short is finished by the next pass). */
+  filed?: boolean;
 }
 
 export class ExecutionLedger {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, invalidInput, notFound, policyDenied, toAppError } from '../errors.js';
+import { heldFileError, isBusyError, renameWhenFree, unlinkWhenFree } from './busy.js';
 import { absOf, folderAbs, relFolderOf, resolveIn, type VaultContext } from './context.js';
 import { createFileDurable, fsyncDir } from './durable.js';
 import { parseTaskText } from './frontmatter.js';
@@ -54,11 +55,12 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
   const inProgress = await folderAbs(ctx, inProgressFolder(ctx.role));
   const taking = path.join(inProgress, takeName(name, ctx.clock()));
   try {
-    await rename(abs, taking);
+    await renameWhenFree(abs, taking);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw conflict(`"${rel}" is already claimed (or was moved) by another agent; pick another task.`, { path: rel });
     }
+    if (isBusyError(err)) throw heldFileError(rel, err);
     throw err;
   }
 
@@ -100,7 +102,7 @@ export async function claimPath(ctx: VaultContext, input: unknown): Promise<Clai
       `A task named ${name} is already in progress; this copy was moved to ${dest} for a human to compare.`,
     );
   }
-  await unlink(taking);
+  await unlinkWhenFree(taking);
   await Promise.all([fsyncDir(inProgress), fsyncDir(path.dirname(abs))]);
   await ctx.audit.record({
     action_type: 'task.claim',
@@ -234,9 +236,10 @@ export async function tidyQueue(ctx: VaultContext): Promise<{ routed: string[]; 
     // file in two queues. A take is one rename; recovery returns a take cut short to its queue.
     const taking = path.join(await folderAbs(ctx, inProgressFolder(ctx.role)), takeName(name, ctx.clock()));
     try {
-      await rename(await absOf(ctx, rel), taking);
+      await renameWhenFree(await absOf(ctx, rel), taking);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // claimed or moved meanwhile
+      // Claimed or moved meanwhile, or held open by another program: routed on a later pass.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || isBusyError(err)) continue;
       throw err;
     }
     if (!(await putBack(taking, await absOf(ctx, `${target}/${name}`)))) {
@@ -315,9 +318,9 @@ export async function claimTask(
     try {
       return await claimPath(ctx, candidate.rel);
     } catch (err) {
-      const code = toAppError(err).code;
-      // Lost a race, or it was malformed and is now in Failed/: try the next one.
-      if (code === 'conflict' || code === 'invalid_input' || code === 'policy_denied') continue;
+      const { code, details } = toAppError(err);
+      // Lost a race, it was malformed and is now in Failed/, or it is held open (busy.ts): try the next one.
+      if (code === 'conflict' || code === 'invalid_input' || code === 'policy_denied' || details?.['busy']) continue;
       throw err;
     }
   }
@@ -456,7 +459,7 @@ async function recoverTake(
     () => false,
   );
   if (exists) {
-    await unlink(abs);
+    await unlinkWhenFree(abs);
     report.finishedClaims += 1;
     return;
   }

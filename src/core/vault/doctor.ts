@@ -1,7 +1,8 @@
-import { lstat, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Policy } from '../policy/policy.js';
 import type { Role } from '../roles.js';
+import { isBusyError, renameWhenFree } from './busy.js';
 import { replaceFileDurable } from './durable.js';
 import { DASHBOARD_FILE, HANDBOOK_FILE, inProgressFolder, roleQueueFolder, VAULT_FOLDERS } from './layout.js';
 import { decodeUtf8, normalisedText, readTaskText } from './normalise.js';
@@ -184,8 +185,12 @@ export async function applyFixes(
     const abs = path.join(scan.root, ...task.path.split('/'));
     const taking = path.join(scan.root, ...inProgressFolder(role).split('/'), takeName(name, clock()));
     try {
-      await rename(abs, taking);
+      await renameWhenFree(abs, taking);
     } catch (err) {
+      if (isBusyError(err)) {
+        fixes.skipped.push({ path: task.path, why: 'open in another program: run --fix again once it is closed' });
+        continue;
+      }
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       fixes.skipped.push({ path: task.path, why: 'moved away meanwhile (claimed?)' });
       continue;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict } from '../errors.js';
+import { heldFileError, isBusyError, renameWhenFree, unlinkWhenFree, vaultFs } from './busy.js';
 import { TEMP_PREFIX } from './layout.js';
 
 /**
@@ -76,28 +77,45 @@ export async function replaceFileDurable(
 ): Promise<void> {
   const temp = await writeTemp(target, data);
   try {
-    await rename(temp, target);
+    await renameWhenFree(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
-    throw err;
+    throw isBusyError(err) ? heldFileError(path.basename(target), err) : err;
   }
   if (options.syncDir !== false) await fsyncDir(path.dirname(target));
 }
 
 /**
- * Moves a file the caller owns to `target` without ever replacing an existing file there.
+ * Moves `source` to `target` unless a file is already there (then returns false and nothing moved).
  * A crash between link and unlink leaves the file in both places with the same inode; recovery
- * (see claim.ts) notices and removes the source.
+ * (see claim.ts) notices and removes the source. When Windows will not let go of the source (held open,
+ * busy.ts), the new link is removed again, so the file stays only where it was, and the caller hears why.
  */
-export async function moveNoClobber(source: string, target: string): Promise<void> {
+export async function linkThenUnlink(source: string, target: string): Promise<boolean> {
   try {
-    await link(source, target);
+    await vaultFs.link(source, target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw conflict(`${path.relative(path.dirname(path.dirname(target)), target)} already exists; nothing was moved.`);
-    }
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
-  await unlink(source);
+  try {
+    await unlinkWhenFree(source);
+  } catch (err) {
+    if (!isBusyError(err)) throw err;
+    const undone = await vaultFs.unlink(target).then(
+      () => true,
+      () => false,
+    );
+    // Not undone (Windows holds every name of a held file): both names stay with one inode, the state a crash
+    // between link and unlink leaves, which recovery finishes (claim.ts).
+    throw heldFileError(path.basename(source), err, undone ? 'stays' : 'recover');
+  }
   await Promise.all([fsyncDir(path.dirname(target)), fsyncDir(path.dirname(source))]);
+  return true;
+}
+
+/** Moves a file the caller owns to `target` without ever replacing an existing file there. */
+export async function moveNoClobber(source: string, target: string): Promise<void> {
+  if (!(await linkThenUnlink(source, target)))
+    throw conflict(`${path.relative(path.dirname(path.dirname(target)), target)} already exists; nothing was moved.`);
 }

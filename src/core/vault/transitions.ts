@@ -1,8 +1,9 @@
-import { link, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, invalidInput, policyDenied, toAppError } from '../errors.js';
+import { unlinkWhenFree } from './busy.js';
 import { absOf, relFolderOf, resolveIn, type VaultContext } from './context.js';
-import { fsyncDir, moveNoClobber, replaceFileDurable } from './durable.js';
+import { fsyncDir, linkThenUnlink, moveNoClobber, replaceFileDurable } from './durable.js';
 import { newTaskText, parseTaskText, renderTaskText, setFields, type TaskText } from './frontmatter.js';
 import { inProgressFolder, returnQueueFor } from './layout.js';
 import { loadTaskText, viewOf, type TaskView } from './task-io.js';
@@ -288,23 +289,13 @@ export async function dropIfSameInode(abs: string, twin: string): Promise<boolea
   } catch {
     return false;
   }
-  await unlink(abs);
+  await unlinkWhenFree(abs);
   await fsyncDir(path.dirname(abs));
   return true;
 }
 
 /** Puts a file back at `target` without clobbering; used to undo a take. */
-export async function putBack(source: string, target: string): Promise<boolean> {
-  try {
-    await link(source, target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  await unlink(source);
-  await Promise.all([fsyncDir(path.dirname(target)), fsyncDir(path.dirname(source))]);
-  return true;
-}
+export const putBack = (source: string, target: string): Promise<boolean> => linkThenUnlink(source, target);
 
 export function denyQueue(ctx: VaultContext, queue: string): never {
   throw policyDenied(
