@@ -39,7 +39,8 @@ export interface DoctorReport {
  * `ai-employee doctor [--fix] [--json]`: one screen on what this project would do with a vault (any vault: one
  * the hackathon's Python watchers filled, too). It needs no AGENT_ROLE: it judges each queued file against
  * both roles' policies, and shows the role in force when there is one. Without --fix nothing changes.
- * Exit 1 when something needs a person: a file that cannot be read, a task no role takes, a secret.
+ * Exit 1 when something needs a person: a file that cannot be read, a task no role takes, a secret, two names
+ * that a Mac or a Windows PC would hold as one file.
  */
 export function registerDoctorCommand(program: Command, config: () => Config): void {
   program
@@ -79,7 +80,10 @@ export function registerDoctorCommand(program: Command, config: () => Config): v
         fixes,
       };
       say(opts.json ? JSON.stringify(report, null, 2) : render(report, Boolean(opts.fix)));
-      const needsPerson = scan.tasks.some((t) => t.verdict === 'refuse' || t.verdict === 'nobody') || !report.guard.ok;
+      const needsPerson =
+        scan.tasks.some((t) => t.verdict === 'refuse' || t.verdict === 'nobody') ||
+        !report.guard.ok ||
+        scan.nameTwins.length > 0;
       if (needsPerson) process.exitCode = 1;
     });
 }
@@ -145,6 +149,13 @@ function render(r: DoctorReport, fixed: boolean): string {
     out.push(`Stray: ${s.stray.length} (left alone)`);
     for (const x of s.stray.slice(0, 5)) out.push(`  ${x.path}: ${x.why}`);
     if (s.stray.length > 5) out.push(`  … and ${s.stray.length - 5} more`);
+  }
+  if (s.nameTwins.length > 0) {
+    out.push(
+      `Name twins: ${s.nameTwins.length}: names that differ only by case or accent form; a Mac or a Windows PC holds one file for each group, so rename all but one (on this machine)`,
+    );
+    for (const group of s.nameTwins.slice(0, 5)) out.push(`  ${group.join('  ≡  ')}`);
+    if (s.nameTwins.length > 5) out.push(`  … and ${s.nameTwins.length - 5} more (--json lists them all)`);
   }
   const others = Object.entries(s.counts).filter(([, n]) => n > 0);
   if (others.length > 0) out.push(`Other folders: ${others.map(([f, n]) => `${f} ${n}`).join(', ')}`);

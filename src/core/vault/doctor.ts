@@ -7,6 +7,7 @@ import { replaceFileDurable } from './durable.js';
 import { DASHBOARD_FILE, HANDBOOK_FILE, inProgressFolder, roleQueueFolder, VAULT_FOLDERS } from './layout.js';
 import { decodeUtf8, normalisedText, readTaskText } from './normalise.js';
 import { takeName } from './claim.js';
+import { findNameTwins } from './name-twins.js';
 import { putBack } from './transitions.js';
 
 /**
@@ -39,6 +40,8 @@ export interface DoctorScan {
   stray: Array<{ path: string; why: string }>;
   /** How many files each other protocol folder holds (not judged: only queues are claimed). */
   counts: Record<string, number>;
+  /** Paths that differ only by case or Unicode form: one file on a Mac or a Windows PC (name-twins.ts). */
+  nameTwins: string[][];
 }
 
 export interface DoctorFixes {
@@ -69,7 +72,7 @@ export async function scanVault(
   policies: Record<Role, Policy>,
   options: { timeZone?: string } = {},
 ): Promise<DoctorScan> {
-  const scan: DoctorScan = { root, missingFolders: [], tasks: [], stray: [], counts: {} };
+  const scan: DoctorScan = { root, missingFolders: [], tasks: [], stray: [], counts: {}, nameTwins: [] };
   for (const folder of VAULT_FOLDERS)
     if (!(await exists(path.join(root, ...folder.split('/'))))) scan.missingFolders.push(folder);
 
@@ -119,6 +122,7 @@ export async function scanVault(
     const names = await readdir(path.join(root, ...folder.split('/'))).catch(() => [] as string[]);
     scan.counts[folder] = names.filter((n) => n.endsWith('.md') && !n.startsWith('.')).length;
   }
+  scan.nameTwins = await findNameTwins(root);
   return scan;
 }
 
