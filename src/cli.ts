@@ -13,6 +13,7 @@ import { registerGuardCommand } from './cli/commands/guard.js';
 import { registerSyncCommands } from './cli/commands/sync.js';
 import { registerDashboardCommand } from './cli/commands/dashboard.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
+import { registerLocalCommands } from './cli/commands/local.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
 import { registerWatchCommands } from './cli/commands/watch.js';
 import { registerWatchdogCommand } from './cli/commands/watchdog.js';
@@ -95,6 +96,7 @@ registerWatchCommands(program, config, sandbox);
 registerWatchdogCommand(program, config);
 registerAuditCommands(program, config);
 registerDoctorCommand(program, config);
+registerLocalCommands(program, config);
 
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
