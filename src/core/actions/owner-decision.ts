@@ -7,11 +7,25 @@ import {
   paramsFromFrontmatter,
   type ApprovalAction,
 } from '../vault/approval-actions.js';
+import { heldFileError, isBusyError, whileBusy } from '../vault/busy.js';
 import { absOf, relFolderOf, resolveIn, type VaultContext } from '../vault/context.js';
 import { moveNoClobber, replaceFileDurable } from '../vault/durable.js';
 import { extractApprovalText } from '../vault/approval-text.js';
 import { ownerEvidenceIn } from '../vault/owner-evidence.js';
 import { parseTaskText, renderTaskText, setFields } from '../vault/frontmatter.js';
+
+/**
+ * Reads the request, waiting out a program that holds it open without sharing it even for reading (possible on
+ * Windows; seen under Wine in test/e2e/windows-wine.test.ts). Still held: the same one-line answer as a held move,
+ * and the request stays in Pending_Approval/ untouched.
+ */
+async function readRequest(abs: string, rel: string): Promise<string> {
+  try {
+    return await whileBusy(() => readFile(abs, 'utf8'));
+  } catch (err) {
+    throw isBusyError(err) ? heldFileError(rel, err) : err;
+  }
+}
 
 /**
  * The owner's decision from the command line, on Local only: `approve` hashes the file as it is now (parameters
@@ -24,7 +38,7 @@ export async function ownerDecides(ctx: VaultContext, input: string, decision: '
   ctx.policy.require('approval.execute', 'Approving');
   const { rel, abs } = await resolveIn(ctx, input);
   if (relFolderOf(rel) !== 'Pending_Approval') throw invalidInput(`"${rel}" is not in Pending_Approval/.`);
-  const text = parseTaskText(await readFile(abs, 'utf8'));
+  const text = parseTaskText(await readRequest(abs, rel));
   const action = text.data['action'];
   if (text.data['type'] !== 'approval_request' || typeof action !== 'string' || !(action in APPROVAL_ACTIONS)) {
     throw invalidInput(`"${rel}" is not an approval request.`);
