@@ -16,6 +16,7 @@ export interface EnvFileResult {
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DQ_ESCAPES = ['"', '\\', '$', '`'];
 
 /** Where `<name>.env` lives by default: `%APPDATA%\ai-employee` on Windows, `~/.config/ai-employee` elsewhere. */
 export function defaultEnvFile(
@@ -33,7 +34,8 @@ export function defaultEnvFile(
 
 /**
  * Parses the text of an env file. Accepted: blank lines, `# comments`, an optional `export ` prefix,
- * `KEY=value` (unquoted: trimmed, a ` #` starts a comment), `KEY='literal'`, `KEY="with \n \" \\ escapes"`.
+ * `KEY=value` (unquoted: taken as is, trimmed, a ` #` starts a comment), `KEY='literal'`, and `KEY="value"` where
+ * a backslash escapes only `"`, `\`, `$` and a backquote, as in a shell. No variable expansion.
  * Anything else stops with the line number: a half-understood secrets file must not start a daemon.
  */
 export function parseEnvFile(text: string, file = 'the env file'): Record<string, string> {
@@ -62,10 +64,10 @@ function parseValue(rest: string, at: string): string {
     for (; i < rest.length; i += 1) {
       const c = rest[i]!;
       if (c === quote) break;
-      if (quote === '"' && c === '\\' && i + 1 < rest.length) {
-        const next = rest[(i += 1)]!;
-        value += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : next;
-      } else value += c;
+      // As in a shell's double quotes, `\` escapes only `"`, `\`, `$` and a backquote; any other backslash is kept.
+      // Why no `\n` and friends: `"C:\Users\new"` is a Windows path, and must stay one.
+      if (quote === '"' && c === '\\' && DQ_ESCAPES.includes(rest[i + 1] ?? '')) value += rest[(i += 1)];
+      else value += c;
     }
     if (i >= rest.length) throw invalid(`${at}: the ${quote} quote is not closed (values are one line)`);
     const after = rest.slice(i + 1).trim();

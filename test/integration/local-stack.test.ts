@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { heartbeatAges, parseJlist, until, type Pm2App } from '../../bench/lib/stack-pm2.js';
 import { pm2DaemonRunning } from '../../src/cli/local/pm2-stack.js';
 import { createWorkspace, type Workspace } from '../../src/cli/up/workspace.js';
+import { oddCheckout } from '../helpers/odd-checkout.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,13 +49,7 @@ describe(
 
     before(async () => {
       base = await mkdtemp(path.join(os.tmpdir(), 'local-stack-'));
-      // The checkout: copied (a symlinked entry point would resolve to the plain path and hide the bug).
-      const checkout = path.join(base, 'Mi Empresa — Büro', 'ai-employee');
-      await mkdir(checkout, { recursive: true });
-      for (const part of ['dist', 'policies', 'scripts', 'package.json', 'ecosystem.local.cjs'])
-        await cp(path.join(repo, part), path.join(checkout, part), { recursive: true });
-      await symlink(path.join(repo, 'node_modules'), path.join(checkout, 'node_modules'), 'dir');
-      cli = path.join(checkout, 'dist', 'src', 'cli.js');
+      cli = path.join(await oddCheckout(base), 'dist', 'src', 'cli.js');
       ws = await createWorkspace(path.join(base, 'Zoë’s data'));
       const home = path.join(base, 'home');
       await mkdir(home);

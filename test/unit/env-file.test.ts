@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ describe('parseEnvFile: the dotenv subset a shell reads the same way', () => {
       "ODOO_API_KEY='fake-#-not-a-comment'",
       'LOG_LEVEL=warn # a comment',
       '  SYNC_INTERVAL_SECONDS = 30  ',
-      'DRAFT_COMMAND="say \\"hi\\"\\nthere"',
+      'DRAFT_COMMAND="say \\"hi\\" \\\\ \\$HOME"',
       'EMPTY=',
       'WITH_HASH=abc#def',
     ].join('\r\n');
@@ -24,14 +25,40 @@ describe('parseEnvFile: the dotenv subset a shell reads the same way', () => {
       ODOO_API_KEY: 'fake-#-not-a-comment',
       LOG_LEVEL: 'warn',
       SYNC_INTERVAL_SECONDS: '30',
-      DRAFT_COMMAND: 'say "hi"\nthere',
+      DRAFT_COMMAND: 'say "hi" \\ $HOME',
       EMPTY: '',
       WITH_HASH: 'abc#def',
     });
   });
 
-  test('single quotes are literal, as in a shell', () => {
-    assert.deepEqual(parseEnvFile("A='C:\\Users\\Zoë\\n'"), { A: 'C:\\Users\\Zoë\\n' });
+  test('Windows paths survive: quotes keep their backslashes, as a shell does (no \\n, \\t escapes)', () => {
+    const path = 'C:\\Users\\Zoë\\new folder\\tmp\\AI_Employee_Vault';
+    assert.deepEqual(parseEnvFile(`A="${path}"\nB='${path}'\nC=${path}\nD='\\\\server\\share'`), {
+      A: path,
+      B: path,
+      C: path,
+      D: '\\\\server\\share',
+    });
+  });
+
+  test('quoted values read the same as a POSIX shell reads them (set -a; . file)', () => {
+    const text = [
+      '# comment',
+      'export A="C:\\Users\\Zoë\\new folder\\tmp"',
+      'B=\'\\\\server\\share "x" $HOME\'',
+      'C="say \\"hi\\" \\\\ \\$HOME \\`y\\`"',
+      "D='Mi Empresa — Büro # not a comment'",
+      'E=plain # comment',
+      "F=''",
+    ].join('\n');
+    const names = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const script = `set -a\n${text}\nprintf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`;
+    const shell = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { HOME: '/nowhere' } }).split('\0');
+    const parsed = parseEnvFile(text);
+    assert.deepEqual(
+      names.map((n) => parsed[n]),
+      shell.slice(0, names.length),
+    );
   });
 
   test('a line it does not understand stops with its number, and never shows a value', () => {
