@@ -153,5 +153,17 @@ export function guardSamples(): GuardSample[] {
       fake(37, 86, B64) + '==',
       ';EndpointSuffix=core.windows.net',
     ),
+    // Issue 12: tokens assigned with = or :, Instagram, base64-wrapped PEM, URL-encoded Google refresh tokens.
+    inNote('token-assignment', 'Plans/x-app.md', 'X_BEARER_TOKEN=', fake(38, 50, B64URL)),
+    inNote('token-assignment', 'Plans/ig.yaml', 'page_access_token: ', fake(39, 44, B64URL)),
+    inNote('authorization-bearer', 'Logs/curl.md', 'curl -H "Authorization: Bearer ', fake(42, 40, B64URL), '"'),
+    inNote('instagram-access-token', 'Plans/insta.md', 'INSTAGRAM_TOKEN=IG', 'QVJ' + fake(43, 150, B64URL)),
+    inNote(
+      'base64-private-key',
+      'Plans/k8s.yaml',
+      'tls.key: ',
+      Buffer.from(`${begin}RSA PRIVATE KEY-----\n${pemBody(44)}\n`).toString('base64'),
+    ),
+    inNote('google-oauth-refresh-token', 'Logs/oauth.md', 'refresh_token=1%2F%2F0', fake(45, 100, B64URL)),
   ];
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { guardAlertMarkdown, scanContent, scanPaths } from '../../src/core/guard/index.js';
 import { loadPolicy } from '../../src/core/policy/policy.js';
+import { businessNotes } from '../helpers/guard-notes.js';
 import { fake, guardSamples } from '../helpers/guard-samples.js';
 import { put, tempDir, writeCleanVault, writeSample } from '../helpers/guard-vault.js';
 
@@ -98,4 +99,23 @@ test('the alert written for a failed scan passes the guard itself', async () => 
   assert.equal(report.ok, false);
   const alert = guardAlertMarkdown(report, new Date('2026-01-05T09:00:00Z'));
   assert.deepEqual(scanContent('Needs_Action/local/ALERT_guard.md', alert), []);
+});
+
+test('200+ ordinary business notes (invoices, mail, meetings, bank exports, templates; several encodings) raise nothing', async (t) => {
+  const root = await tempDir('guard-notes');
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const notes = businessNotes();
+  assert.ok(notes.filter((n) => !n.kind.startsWith('attachment')).length >= 200);
+  for (const note of notes) await put(root, note.path, note.bytes);
+  const report = await scanPaths(root);
+  assert.deepEqual(
+    report.hits.map((h) => `${h.path}: ${h.rule} line ${h.line ?? '-'}`),
+    [],
+  );
+  // The attachments are allowed binary types: checked by name only, reported as skipped; everything else is read.
+  assert.deepEqual(
+    report.skipped.map((s) => s.reason),
+    notes.filter((n) => n.kind.startsWith('attachment')).map(() => 'binary'),
+  );
+  assert.equal(report.scanned, notes.length - report.skipped.length);
 });

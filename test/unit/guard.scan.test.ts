@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isAppError } from '../../src/core/errors.js';
 import {
-  DEFAULT_MAX_BYTES,
+  DEFAULT_CHUNK_BYTES,
   POLICY_NAME_RULE_ID,
   compileGlob,
   formatGuardReport,
@@ -60,33 +60,43 @@ test('extra blocked names from the policy block files and folders at any depth',
   );
 });
 
-test('files over the size limit and binary files are skipped and reported, not hits', async () => {
+test('large files are scanned in full; a binary of an unlisted type is a hit, not a skip (issue 12)', async () => {
   const root = await tempDir('guard-skip');
-  await put(root, 'Inbox/big.md', `${aws.content}\n${'x'.repeat(2000)}`);
-  await put(root, 'Inbox/blob.bin', Buffer.concat([Buffer.from(aws.content), Buffer.from([0, 1, 2])]));
+  await put(root, 'Inbox/big.md', `${'x'.repeat(5000)}\n${aws.content}`);
+  const noise = Buffer.from(Array.from({ length: 400 }, (_, i) => (i * 151 + 7) % 256));
+  await put(root, 'Inbox/blob.bin', Buffer.concat([Buffer.from(aws.content), noise]));
   await put(root, 'Inbox/small.md', 'hello');
-  const report = await scanPaths(root, { maxBytes: 1024 });
-  assert.deepEqual(report.hits, []);
-  assert.equal(report.ok, true);
-  assert.equal(report.scanned, 1);
-  assert.deepEqual(report.skipped, [
-    { path: 'Inbox/big.md', reason: 'too_large' },
-    { path: 'Inbox/blob.bin', reason: 'binary' },
-  ]);
-  assert.match(formatGuardReport(report), /SKIPPED Inbox\/big\.md: too large/);
+  const report = await scanPaths(root, { chunkBytes: 1024 });
+  assert.deepEqual(
+    report.hits.map((h) => [h.path, h.rule, h.kind]),
+    [
+      ['Inbox/big.md', 'aws-access-key-id', 'content'],
+      ['Inbox/blob.bin', 'unscannable-binary', 'unscannable'],
+    ],
+  );
+  assert.equal(report.ok, false);
+  assert.equal(report.scanned, 2);
+  assert.deepEqual(report.skipped, []);
+  assert.match(
+    formatGuardReport(report),
+    /BLOCKED Inbox\/blob\.bin: rule unscannable-binary \(binary file whose content cannot be scanned/,
+  );
 });
 
-test('the default size limit is 2 MiB', async () => {
-  assert.equal(DEFAULT_MAX_BYTES, 2 * 1024 * 1024);
+test('the old 2 MiB limit is gone: a secret past it is found; the read chunk is 1 MiB', async () => {
+  assert.equal(DEFAULT_CHUNK_BYTES, 1024 * 1024);
   const root = await tempDir('guard-2mib');
-  await put(root, 'at-limit.md', `${aws.content}${'y'.repeat(DEFAULT_MAX_BYTES - aws.content.length)}`);
-  await put(root, 'over-limit.md', `${aws.content}${'y'.repeat(DEFAULT_MAX_BYTES + 1 - aws.content.length)}`);
+  {
+    await put(root, 'at-limit.md', `${aws.content}${'y'.repeat(2 * 1024 * 1024 - aws.content.length)}`);
+    await put(root, 'over-limit.md', `${'y'.repeat(2 * 1024 * 1024 + 1)}\n${aws.content}`);
+  }
   const report = await scanPaths(root);
   assert.deepEqual(
     report.hits.map((h) => h.path),
-    ['at-limit.md'],
+    ['at-limit.md', 'over-limit.md'],
   );
-  assert.deepEqual(report.skipped, [{ path: 'over-limit.md', reason: 'too_large' }]);
+  assert.deepEqual(report.skipped, []);
+  await rm(root, { recursive: true, force: true });
 });
 
 test('.git and node_modules are never scanned, in a walk or a file list', async () => {
@@ -195,7 +205,7 @@ test('format and alert: file, rule and line; the alert says what to do', async (
   assert.match(guardAlertMarkdown(clean, new Date(0)), /^# Security guard: all clear/);
 });
 
-test('speed: 20,000 small markdown files scan in well under 2 s on a quiet machine', async (t) => {
+test('20,000 small markdown files are all scanned (the time is measured by bench/guard.bench.ts)', async (t) => {
   const root = await tempDir('guard-speed');
   // Why: 20,000 files per run would pile up in the temp folder.
   t.after(() => rm(root, { recursive: true, force: true }));
@@ -219,7 +229,5 @@ test('speed: 20,000 small markdown files scan in well under 2 s on a quiet machi
   t.diagnostic(`scanned ${report.scanned} files in ${ms.toFixed(0)} ms`);
   assert.equal(report.ok, true);
   assert.ok(report.scanned >= 20_000);
-  // Why 5 s here when the target is well under 2 s (about 0.5 s measured on 2 busy cores): shared CI
-  // machines stall; this bound only catches a real regression (async per-file reads took 2-4 s).
-  assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
+  // Why no time bound: tests assert behaviour; the speed target (≤ 1.5× git grep) is the bench's job.
 });

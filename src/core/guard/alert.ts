@@ -41,6 +41,12 @@ export function guardAlertMarkdown(report: GuardReport, now: Date): string {
     '1. Remove each file named above from the vault, or move the secret out of it into the environment',
     '   (the `.env` file or secret store of the machine, outside the vault) and refer to it by name.',
     '2. If the secret was ever committed or pushed, treat it as leaked: revoke it and issue a new one.',
+    ...(report.hits.some((h) => h.kind === 'unscannable')
+      ? [
+          '   A file the guard could not scan (a binary of a type not on the allowed list, or a file it could not',
+          '   read) blocks too: move it out of the vault, save it as text or PDF, or fix its permissions.',
+        ]
+      : []),
     '3. Re-run `ai-employee guard`; the sync starts again once it reports no hits.',
     '',
   );

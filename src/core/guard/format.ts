@@ -1,11 +1,9 @@
 import type { GuardHit, GuardReport, GuardSkip } from './types.js';
 
-const SKIP_TEXT: Record<GuardSkip['reason'], string> = {
-  too_large: 'too large, content not scanned',
-  binary: 'binary, content not scanned',
-  symlink: 'symbolic link, not followed',
-  unreadable: 'could not be read',
-  missing: 'no longer exists',
+const SKIP_TEXT: Record<GuardSkip['reason'], (skip: GuardSkip) => string> = {
+  binary: (s) => `binary file of an allowed type (${s.type ?? 'image or PDF'}), checked by name only`,
+  symlink: () => 'symbolic link, not followed',
+  missing: () => 'no longer exists',
 };
 
 /** One human line per hit, e.g. `BLOCKED Logs/x.md: rule aws-access-key-id (AWS access key id) at line 3`. */
@@ -18,7 +16,7 @@ export function formatGuardHit(hit: GuardHit): string {
 /** The report as lines for a terminal or a log: hits, then skipped files, then a one-line summary. */
 export function formatGuardReport(report: GuardReport): string {
   const lines = report.hits.map(formatGuardHit);
-  for (const skip of report.skipped) lines.push(`SKIPPED ${skip.path}: ${SKIP_TEXT[skip.reason]}`);
+  for (const skip of report.skipped) lines.push(`SKIPPED ${skip.path}: ${SKIP_TEXT[skip.reason](skip)}`);
   const files = new Set(report.hits.map((h) => h.path)).size;
   const counts = `${report.scanned} file(s) scanned, ${report.skipped.length} skipped`;
   lines.push(

@@ -1,3 +1,4 @@
+import { BASE64_MARKERS, wrapsPrivateKey } from './base64.js';
 import { charClasses, looksLikeCode, looksLikePlaceholder, shannonEntropy } from './heuristics.js';
 import type { ContentRule, GuardRule, NameRule } from './types.js';
 
@@ -23,7 +24,7 @@ const content = (
   id: string,
   description: string,
   source: string,
-  options: { keywords: readonly string[]; flags?: string; accept?: (secret: string) => boolean; fallback?: boolean },
+  options: { keywords: readonly string[]; flags?: string; accept?: ContentRule['accept']; fallback?: boolean },
 ): ContentRule => ({
   id,
   kind: 'content',
@@ -100,6 +101,17 @@ export const NAME_RULES: readonly NameRule[] = [
 /** Refuses `changeme`, `${VAR}`, `<your key>` and other stand-ins for a secret, and code that reads one. */
 const real = (s: string) => !looksLikePlaceholder(s) && !looksLikeCode(s);
 
+/**
+ * A value that looks generated: not a stand-in, a path or URL, or a word; mixed characters; high entropy.
+ * Why so strict: frontmatter and notes say "password: ..." and "token: ..." in prose.
+ */
+const randomValue = (s: string) =>
+  real(s) &&
+  !/^(?:\/|\.{1,2}\/|~\/|https?:|file:)/i.test(s) &&
+  !/^[A-Za-z_.-]+$/.test(s) &&
+  charClasses(s) >= 2 &&
+  shannonEntropy(s) >= 3.3;
+
 export const CONTENT_RULES: readonly ContentRule[] = [
   content(
     'private-key-block',
@@ -121,10 +133,18 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     { keywords: ['"private_key"'] },
   ),
   content(
+    'base64-private-key',
+    'PEM private key wrapped in base64 (a Kubernetes secret, an env var, a mail attachment)',
+    `(?<secret>${BASE64_MARKERS.map((m) => m.text).join('|')})`,
+    { keywords: BASE64_MARKERS.map((m) => m.text.toLowerCase()), accept: wrapsPrivateKey },
+  ),
+  content(
     'google-oauth-refresh-token',
-    'Google OAuth refresh token (1//0...)',
-    String.raw`(?<![A-Za-z0-9_/-])1//0(?<secret>[A-Za-z0-9_-]{40,})`,
-    { keywords: ['1//0'] },
+    'Google OAuth refresh token (1//0..., also URL-encoded 1%2F%2F0... or JSON-escaped)',
+    // Why the two left edges: after a plain character it must start a token; after a %XX escape (%3D is
+    // "=") it may follow a letter or digit, which are the escape's own.
+    String.raw`(?:(?<=%[0-9A-Fa-f]{2})|(?<![A-Za-z0-9_/%-]))1(?://|%2[Ff]%2[Ff]|%252[Ff]%252[Ff]|\\/\\/)0(?<secret>[A-Za-z0-9_-]{40,})`,
+    { keywords: ['1//0', '1%2f%2f0', '1%252f%252f0', '1\\/\\/0'] },
   ),
   content(
     'google-api-key',
@@ -198,14 +218,21 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     'twitter-bearer-token',
     'X/Twitter app bearer token (AAAAAAAAAAAAAAAAAAAAA...)',
     // Why the tight edges: base64 of zero bytes also starts with A's, but sits inside a blob with + / =.
-    String.raw`(?<![A-Za-z0-9+/=%_-])AAAAAAAAAAAAAAAAAAAAA(?<secret>[A-Za-z0-9%]{60,140})(?![A-Za-z0-9+/=%_-])`,
+    // `=` may come before it (X_BEARER_TOKEN=AAAA...): padding only ever ends a base64 blob, never starts one.
+    String.raw`(?<![A-Za-z0-9+/%_-])AAAAAAAAAAAAAAAAAAAAA(?<secret>[A-Za-z0-9%]{60,140})(?![A-Za-z0-9+/=%_-])`,
     { keywords: ['aaaaaaaaaaaaaaaaaaaaa'], accept: (s) => mixed(s) && /[a-z]/.test(s) },
   ),
   content(
     'facebook-access-token',
     'Facebook/Meta access token (EAA...)',
-    String.raw`(?<![A-Za-z0-9+/_-])EAA(?<secret>[A-Za-z0-9]{100,})(?![A-Za-z0-9+/=_-])`,
+    String.raw`(?<![A-Za-z0-9+/_-])EAA(?<secret>[A-Za-z0-9]{60,})(?![A-Za-z0-9+/=_-])`,
     { keywords: ['eaa'], accept: (s) => charClasses(s) >= 3 },
+  ),
+  content(
+    'instagram-access-token',
+    'Instagram access token (IGQ..., IGAA...)',
+    String.raw`(?<![A-Za-z0-9+/_-])IG(?<secret>(?:Q|AA)[A-Za-z0-9_-]{60,})(?![A-Za-z0-9+/=_-])`,
+    { keywords: ['igq', 'igaa'], accept: (s) => charClasses(s) >= 3 && mixed(s) },
   ),
   content(
     'jwt',
@@ -215,9 +242,23 @@ export const CONTENT_RULES: readonly ContentRule[] = [
   ),
   content(
     'odoo-api-key',
-    'Odoo API key or password assigned to ODOO_API_KEY / ODOO_PASSWORD',
-    String.raw`ODOO_(?:API_?KEY|PASSWORD)["']?[ \t]*[:=][ \t]*["']?(?<secret>[^\s"'#\\]{12,})`,
-    { keywords: ['odoo_'], flags: 'i', accept: real },
+    'Odoo API key or password assigned to ODOO_API_KEY / ODOO_PASSWORD (also odoo_api_key, odoo.api_key)',
+    String.raw`ODOO[_.-]?(?:API[_.-]?KEY|PASSWORD|PASSWD)["']?[ \t]*[:=][ \t]*["']?(?<secret>[^\s"'#\\]{12,})`,
+    { keywords: ['odoo'], flags: 'i', accept: real },
+  ),
+  content(
+    'token-assignment',
+    'bearer, access or other token assigned a long random value (X_BEARER_TOKEN=, access_token:, "authToken":)',
+    // Why not after ? or &: a URL's `?token=` (unsubscribe, tracking links in mail) is not a credential of
+    // ours; `?access_token=` still hits the generic rule below, and known token shapes hit their own rules.
+    String.raw`(?<![A-Za-z0-9_.?&-])[A-Za-z0-9_.-]*(?:token|bearer)["']?[ \t]*[:=][ \t]*["']?(?:Bearer[ \t]+)?(?<secret>[^\s"'\x60<>\\,;]{16,})`,
+    { keywords: ['token', 'bearer'], flags: 'i', fallback: true, accept: randomValue },
+  ),
+  content(
+    'authorization-bearer',
+    'Authorization: Bearer header with a token',
+    String.raw`(?<![A-Za-z0-9])Bearer[ \t]+(?<secret>[A-Za-z0-9._~+/%-]{16,}=*)`,
+    { keywords: ['bearer'], flags: 'i', accept: (s) => randomValue(s) && /[0-9]/.test(s) },
   ),
   content(
     'generic-secret-assignment',
@@ -227,13 +268,7 @@ export const CONTENT_RULES: readonly ContentRule[] = [
       keywords: ['pass', 'pwd', 'secret', 'key', 'token'],
       flags: 'i',
       fallback: true,
-      // Why so strict: frontmatter and notes say "password: ..." in prose; only random-looking values count.
-      accept: (s) =>
-        real(s) &&
-        !/^(?:\/|\.{1,2}\/|~\/|https?:|file:)/i.test(s) &&
-        !/^[A-Za-z_.-]+$/.test(s) &&
-        charClasses(s) >= 2 &&
-        shannonEntropy(s) >= 3.3,
+      accept: randomValue,
     },
   ),
   content(
@@ -246,7 +281,8 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     'twilio-key',
     'Twilio API key or account SID (SK/AC + 32 hex)',
     String.raw`(?<![A-Za-z0-9])(?:SK|AC)(?<secret>[0-9a-f]{32})(?![A-Za-z0-9])`,
-    { keywords: ['sk', 'ac'], accept: mixed },
+    // Why no keywords: "sk" and "ac" are in most English text; the regexp's own literal search is cheaper.
+    { keywords: [], accept: mixed },
   ),
   content(
     'sendgrid-api-key',

@@ -2,14 +2,15 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { invalidInput, notFound } from '../errors.js';
-import { contentHits } from './content.js';
 import { compileGlobs, type NameGlob } from './glob.js';
 import { nameHits, pathNameHits } from './names.js';
 import { runBounded } from './pool.js';
-import { readForScan } from './read.js';
+import { DEFAULT_CHUNK_BYTES, FIRST_READ_BYTES, readText } from './read.js';
+import { TextScanner } from './text-scan.js';
+import { unreadableHit, unscannableHit } from './unscannable.js';
 import type { GuardHit, GuardReport, GuardSkip, ScanOptions } from './types.js';
 
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+export { DEFAULT_CHUNK_BYTES };
 export const DEFAULT_CONCURRENCY = 32;
 /** Files read per batch between two turns of the event loop (about a millisecond of blocking). */
 const FILE_BATCH = 64;
@@ -25,12 +26,17 @@ interface Sink {
   readonly hits: GuardHit[];
   readonly skipped: GuardSkip[];
   scanned: number;
+  readonly chunkBytes: number;
+  /** The first-read buffer, shared by this scan's file batches (each uses it only before its first await). */
+  readonly scratch: Buffer;
 }
 
 /**
  * Scans a folder (a vault work tree), or only `options.files` inside it, for files that must never be
  * committed: blocked names (built-in rules plus the policy's globs) and secret-shaped content.
  * A file blocked by name is not read: one hit is enough to stop the sync, and reading it adds nothing.
+ * It fails closed (issue 12): every file is read in full, whatever its size or text encoding; a file or
+ * folder it cannot read, and a binary file of a type not on the allowed list, is a hit.
  */
 export async function scanPaths(root: string, options: ScanOptions = {}): Promise<GuardReport> {
   const base = path.resolve(root);
@@ -39,12 +45,12 @@ export async function scanPaths(root: string, options: ScanOptions = {}): Promis
     throw notFound(`The folder to scan, ${base}, does not exist; check VAULT_PATH or the path given to the guard.`);
   }
   const globs = compileGlobs(options.extraBlockedNames ?? []);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const sink: Sink = { hits: [], skipped: [], scanned: 0 };
+  const chunkBytes = Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const sink: Sink = { hits: [], skipped: [], scanned: 0, chunkBytes, scratch: Buffer.allocUnsafe(FIRST_READ_BYTES) };
   const initial: Task[] = options.files ? listedTasks(base, options.files) : [{ rel: '', type: 'dir' }];
 
   await runBounded(initial, options.concurrency ?? DEFAULT_CONCURRENCY, async (task, enqueue) => {
-    if (task.type === 'files') await scanFiles(base, task.rels, maxBytes, sink);
+    if (task.type === 'files') await scanFiles(base, task.rels, sink);
     else if (task.type === 'dir') await scanDir(base, task.rel, globs, sink, enqueue);
     else await scanListed(base, task.rel, globs, sink, enqueue);
   });
@@ -70,8 +76,9 @@ async function scanDir(
   let entries;
   try {
     entries = await readdir(path.join(base, rel), { withFileTypes: true });
-  } catch {
-    sink.skipped.push({ path: `${rel}/`, reason: 'unreadable' });
+  } catch (err) {
+    // Why a hit: a folder the guard cannot list may hold anything; git running as another user may not.
+    sink.hits.push(unreadableHit(`${rel}/`, (err as NodeJS.ErrnoException).code ?? 'EIO', true));
     return;
   }
   const files: string[] = [];
@@ -117,18 +124,22 @@ async function scanListed(
   else if (info.isFile()) enqueue({ type: 'files', rels: [rel] });
 }
 
-async function scanFiles(base: string, rels: readonly string[], maxBytes: number, sink: Sink): Promise<void> {
-  // Why yield first: reads below are synchronous (see read.ts); without this turn, one batch would start
-  // the next in a microtask and timers and sockets would starve until the whole tree was read.
+async function scanFiles(base: string, rels: readonly string[], sink: Sink): Promise<void> {
+  // Why yield first: small files are read synchronously (see read.ts); without this turn, one batch would
+  // start the next in a microtask and timers and sockets would starve until the whole tree was read.
   await yieldToEventLoop();
   for (const rel of rels) {
-    const result = readForScan(path.join(base, rel), maxBytes);
-    if ('skip' in result) {
-      sink.skipped.push({ path: rel, reason: result.skip });
-      continue;
-    }
-    sink.scanned++;
-    sink.hits.push(...contentHits(rel, result.text));
+    const scanner = new TextScanner(rel);
+    const outcome = await readText(path.join(base, rel), rel, sink.chunkBytes, sink.scratch, (text, last) =>
+      scanner.push(text, last),
+    );
+    if (outcome.kind === 'text') {
+      sink.scanned++;
+      sink.hits.push(...scanner.hits);
+    } else if (outcome.kind === 'missing') sink.skipped.push({ path: rel, reason: 'missing' });
+    else if (outcome.kind === 'allowed-binary') sink.skipped.push({ path: rel, reason: 'binary', type: outcome.type });
+    else if (outcome.kind === 'binary') sink.hits.push(unscannableHit(rel));
+    else sink.hits.push(unreadableHit(rel, outcome.code, false));
   }
 }
 

@@ -26,18 +26,32 @@ export interface ContentRule {
   readonly description: string;
   readonly test: RegExp;
   readonly keywords: readonly string[];
-  readonly accept?: (secret: string) => boolean;
+  readonly accept?: (secret: string, context: AcceptContext) => boolean;
   readonly fallback?: boolean;
 }
 
+/** Where a match sits, for rules that look past the matched text (base64 decoding reads on from `end`). */
+export interface AcceptContext {
+  readonly text: string;
+  /** Offset in `text` just after the `secret` group. */
+  readonly end: number;
+}
+
 export type GuardRule = NameRule | ContentRule;
+
+/**
+ * What a hit is about: a name, a content match, or a file the guard could not scan at all (a binary of a
+ * type not on the allowed list, or a file or folder it could not read). The last kind fails closed: it
+ * blocks like a secret, because the guard cannot tell that it holds none.
+ */
+export type GuardHitKind = GuardRuleKind | 'unscannable';
 
 /** One finding. It names the file and the rule, never the secret (`preview` is a redacted prefix). */
 export interface GuardHit {
   /** Relative to the scanned root, forward slashes; a blocked folder ends with `/`. */
   readonly path: string;
   readonly rule: string;
-  readonly kind: GuardRuleKind;
+  readonly kind: GuardHitKind;
   readonly description: string;
   /** 1-based line of a content hit. */
   readonly line?: number;
@@ -45,16 +59,23 @@ export interface GuardHit {
   readonly preview?: string;
 }
 
-export type GuardSkipReason = 'too_large' | 'binary' | 'symlink' | 'unreadable' | 'missing';
+/**
+ * Why a file's content was not scanned, without that being a hit: a binary of an allowed type (images,
+ * PDF: see binary-types.ts; its name was checked), a symbolic link (git stores only the link), or a file
+ * deleted while the scan ran (a deleted file cannot leak).
+ */
+export type GuardSkipReason = 'binary' | 'symlink' | 'missing';
 
 /** A file whose content was not scanned (its name was still checked). Not a hit. */
 export interface GuardSkip {
   readonly path: string;
   readonly reason: GuardSkipReason;
+  /** For `binary`: the allowed type it was recognised as, e.g. `pdf`. */
+  readonly type?: string;
 }
 
 export interface GuardReport {
-  /** True when there is no hit (skipped files do not make a report fail). */
+  /** True when there is no hit (skipped files do not make a report fail; unscannable ones are hits). */
   readonly ok: boolean;
   readonly hits: readonly GuardHit[];
   /** How many files had their content scanned. */
@@ -67,8 +88,11 @@ export interface ScanOptions {
   readonly extraBlockedNames?: readonly string[];
   /** Scan only these paths (relative to the root, or absolute inside it) instead of the whole tree. */
   readonly files?: readonly string[];
-  /** Files larger than this are skipped as `too_large`. Default 2 MiB. */
-  readonly maxBytes?: number;
+  /**
+   * Files are read and scanned in chunks of this many bytes (default 1 MiB), each chunk's text overlapping
+   * the previous one's tail, so a file of any size is scanned in full with bounded memory.
+   */
+  readonly chunkBytes?: number;
   /** How many directory reads and file reads run at once. Default 32. */
   readonly concurrency?: number;
 }
