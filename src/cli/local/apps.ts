@@ -48,7 +48,7 @@ export function loadLocalApps(root: string): { apps: AppDefinition[]; cli: strin
  */
 function relativeScript(app: AppDefinition): AppDefinition {
   const cwd = typeof app['cwd'] === 'string' ? app['cwd'] : undefined;
-  return cwd ? { ...app, script: path.relative(cwd, app.script) } : app;
+  return cwd && path.isAbsolute(app.script) ? { ...app, script: path.relative(cwd, app.script) } : app;
 }
 
 /** The names of the local apps, without the build check (stop and status work on a checkout not yet built). */
