@@ -198,17 +198,12 @@ describe('Windows smoke test: Windows Node 20 under Wine', { skip: 'skip' in fou
     assert.deepEqual(await list(path.join(vault, 'Approved')), [name]);
   });
 
-  // A Windows shell completes `Pending_Approval\EMAIL_SEND_...md` with a backslash; the CLI refuses it today
-  // (the vault-path rule is forward slashes). Kept as a todo so the run shows it until the CLI accepts it.
-  it(
-    'approve takes a path typed with backslashes, as a Windows shell completes it',
-    { todo: 'src/cli/commands/executor.ts should turn \\ into / in the <file> argument (docs/windows-wine.md)' },
-    async () => {
-      const r = await cli('local', ['approve', 'Pending_Approval\\EMAIL_SEND_none.md']);
-      assert.equal(r.code, 1, show(r));
-      assert.match(r.stderr, /does not exist/, show(r));
-    },
-  );
+  // A Windows shell completes `Pending_Approval\EMAIL_SEND_...md` with a backslash: the CLI takes it as a slash.
+  it('approve takes a path typed with backslashes, as a Windows shell completes it', async () => {
+    const r = await cli('local', ['approve', 'Pending_Approval\\EMAIL_SEND_none.md']);
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stderr, /does not exist/, show(r));
+  });
 
   it('the local executor sends the reply through the stand-in, once, and files everything in Done/', async () => {
     const r = await cli('local', ['worker', 'local-executor', '--once']);

@@ -55,7 +55,9 @@ export function registerExecutorCommands(program: Command, config: () => Config,
       )
       .action(async (file: string) => {
         const { vault } = await openVaultFromConfig(config(), `owner-${decision}`);
-        say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${await ownerDecides(vault.ctx, file, decision)}`);
+        // Why: a Windows shell completes `Pending_Approval\X.md`; a vault name never holds a backslash.
+        const rel = file.replaceAll('\\', '/');
+        say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${await ownerDecides(vault.ctx, rel, decision)}`);
       });
   }
 }
