@@ -1,6 +1,8 @@
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ToolDeps } from '../../tools/index.js';
+import { completeQueuedTask } from './resource-complete.js';
 
 export const PROCESS_VAULT_TASK = 'process_vault_task';
 
@@ -40,11 +42,15 @@ export function registerPrompts(server: McpServer, deps: ToolDeps): void {
       description:
         'Step-by-step instructions to work one task of the vault with these tools: read the handbook, claim, draft, request approval; never send.',
       argsSchema: {
-        path: z
-          .string()
-          .max(4096)
-          .optional()
-          .describe('A task to work on, e.g. "Needs_Action/EMAIL_123.md"; omit to pick one'),
+        // Completes to the tasks waiting in the role's queues, so a client can offer them as the user types.
+        path: completable(
+          z
+            .string()
+            .max(4096)
+            .optional()
+            .describe('A task to work on, e.g. "Needs_Action/EMAIL_123.md"; omit to pick one'),
+          (value) => completeQueuedTask(deps.vault.ctx, value ?? ''),
+        ),
       },
     },
     ({ path }) => ({
