@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnyTool, ToolDeps } from '../../tools/index.js';
 import { toAppError } from '../core/errors.js';
+import { sessionLogger } from './logging.js';
 import { registerPrompts } from './prompts.js';
 import { registerVaultResource } from './resources.js';
 import { toToolError, toToolResult } from './result.js';
@@ -27,8 +28,11 @@ export function buildMcpServer(deps: ToolDeps, tools: readonly AnyTool[]): McpSe
     {
       instructions:
         'Tools for an AI employee working a shared Obsidian vault. Claim a task, draft, then request approval; only the owner approves. Read Company_Handbook.md first.',
+      capabilities: { logging: {} },
     },
   );
+  // Why before the tools: their loggers are children of this one, so their lines reach this client too.
+  deps = { ...deps, logger: sessionLogger(server, deps.logger) };
   for (const tool of toolsForRole(tools, deps)) {
     const log = deps.logger.child({ tool: tool.name });
     server.registerTool(
