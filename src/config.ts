@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   MCP_HTTP_HOST: z.string().min(1).optional(),
   MCP_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MCP_ALLOWED_ORIGINS: z.string().optional(),
+  MCP_SESSION_IDLE_MINUTES: z.coerce.number().positive().optional(),
+  MCP_MAX_SESSIONS: z.coerce.number().int().min(1).max(100_000).optional(),
   CLAIM_LEASE_MINUTES: z.coerce.number().positive().optional(),
   CLAIM_MAX_ATTEMPTS: z.coerce.number().int().positive().optional(),
   ODOO_URL: z.url().optional(),
@@ -88,7 +90,16 @@ export interface Config {
   stateDir: string;
   policyDir: string | undefined;
   logLevel: string;
-  mcp: { authToken: string | undefined; host: string; port: number; allowedOrigins: string[] };
+  mcp: {
+    authToken: string | undefined;
+    host: string;
+    port: number;
+    allowedOrigins: string[];
+    /** HTTP sessions idle this long end (docs/mcp-http.md). */
+    sessionIdleMs: number;
+    /** HTTP sessions at once; the next initialize gets 503. */
+    maxSessions: number;
+  };
   claim: { leaseMinutes: number; maxAttempts: number };
   /** The cloud draft worker's drafting command (an AI agent's command line); none → a plain template. */
   drafting: { command: string | undefined; timeoutMs: number };
@@ -172,6 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { va
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      sessionIdleMs: (e.MCP_SESSION_IDLE_MINUTES ?? 30) * 60_000,
+      maxSessions: e.MCP_MAX_SESSIONS ?? 64,
     },
     claim: { leaseMinutes: e.CLAIM_LEASE_MINUTES ?? 30, maxAttempts: e.CLAIM_MAX_ATTEMPTS ?? 3 },
     drafting: { command: e.DRAFT_COMMAND, timeoutMs: (e.DRAFT_TIMEOUT_SECONDS ?? 120) * 1000 },

@@ -5,6 +5,13 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool, ToolDeps } from '../../tools/index.js';
 import { bearerMatches, loopbackHosts, originAllowed } from './http-guards.js';
+import {
+  DEFAULT_SESSION_LIMITS,
+  SessionTable,
+  systemClock,
+  type SessionClock,
+  type SessionLimits,
+} from './http-sessions.js';
 import { buildMcpServer } from './server.js';
 
 export interface HttpServeOptions {
@@ -12,11 +19,17 @@ export interface HttpServeOptions {
   port: number;
   token: string;
   allowedOrigins: readonly string[];
+  /** Idle expiry and the session cap; defaults 30 min and 64 (MCP_SESSION_IDLE_MINUTES, MCP_MAX_SESSIONS). */
+  sessions?: Partial<SessionLimits>;
+  /** Tests pass a fake clock to expire sessions without waiting. */
+  clock?: SessionClock;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
+  /** Sessions held right now, and how many are busy (a request in flight or a stream open): for tests and status. */
+  sessionStats(): { sessions: number; busy: number };
   close(): Promise<void>;
 }
 
@@ -24,15 +37,20 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Streamable HTTP on one endpoint, `/mcp`. A new McpServer and transport per session; sessions are looked
- * up by `Mcp-Session-Id` (missing → 400, unknown → 404). Binds 127.0.0.1 unless told otherwise.
+ * up by `Mcp-Session-Id` (missing → 400, unknown or expired → 404), end when idle and are capped in number
+ * (over the cap: 503 with Retry-After; docs/mcp-http.md). Binds 127.0.0.1 unless told otherwise.
  */
 export async function serveHttp(
   deps: ToolDeps,
   tools: readonly AnyTool[],
   options: HttpServeOptions,
 ): Promise<RunningHttpServer> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
   const log = deps.logger.child({ component: 'mcp-http' });
+  const sessions = new SessionTable(
+    { ...DEFAULT_SESSION_LIMITS, ...options.sessions },
+    options.clock ?? systemClock,
+    (err, sessionId) => log.warn({ err, sessionId }, 'closing a session failed'),
+  );
   let allowedHosts: string[] = [];
 
   const httpServer: Server = createServer((req, res) => {
@@ -62,31 +80,54 @@ export async function serveHttp(
       if (req.method !== 'POST' || !isInitializeRequest(body)) {
         return sendJsonRpcError(res, 400, -32000, 'Bad request: no Mcp-Session-Id; start with an initialize request.');
       }
-      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          sessions.set(id, transport);
-        },
-        onsessionclosed: (id) => {
-          sessions.delete(id);
-        },
-      });
-      transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
-      };
-      await buildMcpServer(deps, tools).connect(transport);
-      await transport.handleRequest(req, res, body);
-      return;
+      return startSession(req, res, body);
     }
-    const transport = sessions.get(sessionId);
-    if (!transport)
+    const session = sessions.get(sessionId);
+    if (!session)
       return sendJsonRpcError(
         res,
         404,
         -32001,
-        'Session not found: it ended or the server restarted; initialize again.',
+        'Session not found: it ended (closed by the client, or idle too long) or the server restarted; initialize again.',
       );
-    await transport.handleRequest(req, res, body);
+    res.once('close', sessions.begin(session));
+    await session.transport.handleRequest(req, res, body);
+  }
+
+  async function startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const admission = sessions.admit();
+    if (!admission.ok) {
+      log.warn({ sessions: sessions.size }, 'session limit reached; initialize refused');
+      res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+      return sendJsonRpcError(
+        res,
+        503,
+        -32000,
+        `Too many sessions: this server holds its limit of ${sessions.limits.max} (MCP_MAX_SESSIONS). End sessions you no longer use (HTTP DELETE with their Mcp-Session-Id), or initialize again after ${admission.retryAfterSeconds} s, when the oldest idle session expires.`,
+        requestId(body),
+      );
+    }
+    // Why our own id, registered before any await: the slot is taken at once, so concurrent initializes
+    // cannot all pass the cap check.
+    const id = randomUUID();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      onsessionclosed: () => sessions.forget(id, transport),
+    });
+    transport.onclose = () => sessions.forget(id, transport);
+    const server = buildMcpServer(deps, tools);
+    const session = sessions.add(id, transport, server);
+    res.once('close', sessions.begin(session));
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      // An initialize the SDK refused leaves no session behind.
+      if (transport.sessionId !== id) {
+        sessions.forget(id, transport);
+        await server.close().catch(() => undefined);
+      }
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -96,12 +137,13 @@ export async function serveHttp(
   const port = (httpServer.address() as AddressInfo).port;
   if (['127.0.0.1', 'localhost', '::1'].includes(options.host)) allowedHosts = loopbackHosts(port);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  sessions.start();
   return {
     url: `http://${hostForUrl}:${port}/mcp`,
     port,
+    sessionStats: () => sessions.stats(),
     async close() {
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
-      sessions.clear();
+      await sessions.closeAll();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
@@ -129,12 +171,24 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unkn
   }
 }
 
+/** The JSON-RPC id of a request, so a refusal answers the request the client is waiting on. */
+function requestId(body: unknown): string | number | null {
+  const id = (body as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+function sendJsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  id: string | number | null = null,
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
 }
