@@ -10,8 +10,17 @@ export default defineTool({
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   input: {
-    path: vaultPathInput.optional(),
-    type: z.string().min(1).max(64).optional().describe('When no path is given: only claim a task of this type'),
+    path: vaultPathInput
+      .optional()
+      .describe(
+        'The queued task to claim, e.g. "Needs_Action/EMAIL_123.md"; omit to claim the best one this role may take',
+      ),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('When no path is given: only claim a task of this type, e.g. "email" or "odoo_draft_invoice"'),
   },
   output: { ...taskViewShape, attempts: z.number().int().describe('How often this task was released before') },
   async run(args, { vault }) {

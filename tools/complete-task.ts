@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define.js';
-import { taskViewShape, vaultPathInput } from './shapes.js';
+import { claimedPathInput, taskViewShape } from './shapes.js';
 
 export default defineTool({
   name: 'complete_task',
@@ -10,9 +10,9 @@ export default defineTool({
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   input: {
-    path: vaultPathInput,
+    path: claimedPathInput,
     outcome: z.string().min(1).max(200).describe('A short outcome, e.g. "replied" or "no action needed"'),
-    note: z.string().max(10_000).optional(),
+    note: z.string().max(10_000).optional().describe("A note appended to the task's body in Done/, e.g. what was done"),
   },
   output: taskViewShape,
   async run({ path, outcome, note }, { vault }) {

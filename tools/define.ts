@@ -30,6 +30,14 @@ export interface ToolDeps {
   sync?: VaultSync;
 }
 
+/**
+ * What one call gives a tool beyond its arguments. `progress` sends notifications/progress when the client asked
+ * for them (a progressToken in the request's `_meta`) and does nothing otherwise; the MCP layer keeps it rising.
+ */
+export interface ToolCall {
+  progress(progress: number, total: number, message: string): Promise<void>;
+}
+
 /** Optional dependencies a tool cannot work without; a tool whose needs are missing is not listed. */
 export type ToolNeed = 'odoo' | 'executor' | 'sync';
 
@@ -41,9 +49,18 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   requires: readonly Capability[];
   needs?: readonly ToolNeed[];
   annotations: ToolAnnotations;
+  /**
+   * The input object's fields. The MCP layer closes the object (an unknown key is refused, never dropped), so a
+   * nested object must be a `z.strictObject` here; every field carries a description (tools/list shows it).
+   */
   input: I;
+  /**
+   * A check that needs more than one field (which a plain object schema cannot express without hiding itself
+   * from tools/list): runs before the schema, on the raw arguments, and throws invalid_input.
+   */
+  checkInput?(raw: Record<string, unknown>): void;
   output: O;
-  run(args: z.infer<z.ZodObject<I>>, deps: ToolDeps): Promise<z.infer<z.ZodObject<O>>>;
+  run(args: z.infer<z.ZodObject<I>>, deps: ToolDeps, call: ToolCall): Promise<z.infer<z.ZodObject<O>>>;
 }
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(

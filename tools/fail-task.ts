@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define.js';
-import { taskViewShape, vaultPathInput } from './shapes.js';
+import { claimedPathInput, taskViewShape } from './shapes.js';
 
 export default defineTool({
   name: 'fail_task',
@@ -9,7 +9,10 @@ export default defineTool({
     'Moves a claimed task to Failed/ with the reason, for a human to look at. Use it when the task cannot be done as asked. Refused while the task has an open approval request (the owner rejects it instead).',
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  input: { path: vaultPathInput, reason: z.string().min(1).max(2000) },
+  input: {
+    path: claimedPathInput,
+    reason: z.string().min(1).max(2000).describe('Why it cannot be done, in plain words for the human who looks at it'),
+  },
   output: taskViewShape,
   async run({ path, reason }, { vault }) {
     return vault.fail(path, reason);

@@ -42,4 +42,4 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   publishReply,
 ];
 
-export type { AnyTool, ToolDeps } from './define.js';
+export type { AnyTool, ToolCall, ToolDeps } from './define.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VAULT_FOLDERS } from '../src/core/vault/layout.js';
 import { defineTool } from './define.js';
 
 export default defineTool({
@@ -9,8 +10,19 @@ export default defineTool({
   requires: ['vault.read'],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: {
-    folder: z.string().max(4096).optional().describe('A vault folder; omit for every folder'),
-    type: z.string().min(1).max(64).optional().describe('Only tasks of this type, e.g. "email"'),
+    // Why not an enum of VAULT_FOLDERS: a folder is a vault path, refused by the vault's own path check with a
+    // reason (hostile-paths.test.ts holds every path tool to that); the description lists the folders.
+    folder: z
+      .string()
+      .max(4096)
+      .optional()
+      .describe(`One vault folder: ${VAULT_FOLDERS.map((f) => `"${f}"`).join(', ')}; omit for every folder`),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Only tasks of this type, e.g. "email" or "odoo_draft_invoice"'),
     limit: z.number().int().min(1).max(1000).optional().describe('At most this many (default 100)'),
   },
   output: {

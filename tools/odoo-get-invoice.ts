@@ -11,7 +11,10 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   input: { id: z.number().int().positive().describe('The invoice (account.move) id') },
   output: { invoice: invoiceShape },
-  async run({ id }, { odoo }) {
-    return { invoice: invoiceView(await odoo!.getInvoice(id)) };
+  async run({ id }, { odoo }, { progress }) {
+    await progress(0, 1, `Reading invoice ${id} from Odoo`);
+    const invoice = invoiceView(await odoo!.getInvoice(id));
+    await progress(1, 1, `Read invoice ${id} (${invoice.state})`);
+    return { invoice };
   },
 });

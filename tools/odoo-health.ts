@@ -16,15 +16,19 @@ export default defineTool({
     db_server_status: z.boolean().nullable(),
     protocol: z.string(),
   },
-  async run(_args, { odoo }) {
+  async run(_args, { odoo }, { progress }) {
     const client = odoo!;
+    await progress(0, 2, 'Asking Odoo for its health (/web/health)');
     const health = await client.health();
+    await progress(1, 2, 'Finding the API protocol in use');
+    const protocol = await client.protocol();
+    await progress(2, 2, `Odoo is ${health.ok ? 'healthy' : `not healthy (${health.status})`}; protocol ${protocol}`);
     return {
       ok: health.ok,
       status: health.status,
       http_status: health.httpStatus,
       db_server_status: health.dbServerStatus ?? null,
-      protocol: await client.protocol(),
+      protocol,
     };
   },
 });

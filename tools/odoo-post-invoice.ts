@@ -13,7 +13,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: { approval: vaultPathInput.describe('e.g. "Approved/ODOO_POST_INVOICE_ODOO_DRAFT_INVOICE_7.md"') },
   output: executionShape,
-  async run({ approval }, deps) {
-    return executeApprovalTool(deps, approval, 'post_invoice');
+  async run({ approval }, deps, call) {
+    return executeApprovalTool(deps, approval, 'post_invoice', call);
   },
 });

@@ -13,7 +13,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: { approval: vaultPathInput.describe('e.g. "Approved/ODOO_PAYMENT_invoice-42.md"') },
   output: executionShape,
-  async run({ approval }, deps) {
-    return executeApprovalTool(deps, approval, 'register_payment');
+  async run({ approval }, deps, call) {
+    return executeApprovalTool(deps, approval, 'register_payment', call);
   },
 });

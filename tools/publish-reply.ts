@@ -13,7 +13,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: { approval: vaultPathInput.describe('e.g. "Approved/SOCIAL_REPLY_TWEET_99.md"') },
   output: executionShape,
-  async run({ approval }, deps) {
-    return executeApprovalTool(deps, approval, 'publish_reply');
+  async run({ approval }, deps, call) {
+    return executeApprovalTool(deps, approval, 'publish_reply', call);
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define.js';
-import { taskViewShape, vaultPathInput } from './shapes.js';
+import { claimedPathInput, taskViewShape } from './shapes.js';
 
 export default defineTool({
   name: 'release_task',
@@ -9,7 +9,10 @@ export default defineTool({
     'Gives a claimed task back to its queue for a later try, with the reason. After too many releases the task goes to Failed/ for a human.',
   requires: ['vault.claim'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  input: { path: vaultPathInput, reason: z.string().min(1).max(2000) },
+  input: {
+    path: claimedPathInput,
+    reason: z.string().min(1).max(2000).describe('Why it goes back, for the next try (and a human, after too many)'),
+  },
   output: taskViewShape,
   async run({ path, reason }, { vault }) {
     return vault.release(path, reason);

@@ -13,7 +13,7 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: { approval: vaultPathInput.describe('e.g. "Approved/EMAIL_SEND_EMAIL_18c2f.md"') },
   output: executionShape,
-  async run({ approval }, deps) {
-    return executeApprovalTool(deps, approval, 'send_email');
+  async run({ approval }, deps, call) {
+    return executeApprovalTool(deps, approval, 'send_email', call);
   },
 });

@@ -13,3 +13,7 @@ export const vaultPathInput = z
   .string()
   .max(4096)
   .describe('Vault-relative path with forward slashes, e.g. "Needs_Action/EMAIL_123.md"');
+/** A task this role has claimed: release, complete and fail take it where claim_task put it. */
+export const claimedPathInput = vaultPathInput.describe(
+  'The claimed task, where claim_task put it: In_Progress/<role>/..., e.g. "In_Progress/cloud/EMAIL_123.md"',
+);

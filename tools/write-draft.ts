@@ -13,15 +13,15 @@ export default defineTool({
     task: vaultPathInput.describe('The claimed task, e.g. "In_Progress/cloud/EMAIL_123.md"'),
     body: z.string().min(1).max(100_000).describe('The draft text, in markdown'),
     kind: z
-      .string()
-      .min(1)
-      .max(64)
+      .enum(['reply', 'email', 'social_reply', 'note'])
       .optional()
-      .describe('What the draft is: "reply" (default), "email", "social_reply", "note"'),
+      .describe('What the draft is: "reply" (default), "email", "social_reply" or "note"'),
     meta: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
-      .describe('Extra frontmatter fields'),
+      .describe(
+        'Extra frontmatter fields: names to strings, numbers or booleans (not id, type, task, task_id, kind, created, created_by: the vault writes those)',
+      ),
   },
   output: { path: z.string(), task: z.string(), kind: z.string() },
   async run(args, { vault }) {

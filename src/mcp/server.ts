@@ -1,10 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AnyTool, ToolDeps } from '../../tools/index.js';
-import { toAppError } from '../core/errors.js';
 import { sessionLogger } from './logging.js';
 import { registerPrompts } from './prompts.js';
 import { registerVaultResource } from './resources.js';
-import { toToolError, toToolResult } from './result.js';
+import { registerTools } from './tools.js';
+import type { AnyTool, ToolDeps } from '../../tools/index.js';
 
 export const SERVER_NAME = 'ai-employee';
 export const SERVER_VERSION = '0.1.0';
@@ -33,49 +32,8 @@ export function buildMcpServer(deps: ToolDeps, tools: readonly AnyTool[]): McpSe
   );
   // Why before the tools: their loggers are children of this one, so their lines reach this client too.
   deps = { ...deps, logger: sessionLogger(server, deps.logger) };
-  for (const tool of toolsForRole(tools, deps)) {
-    const log = deps.logger.child({ tool: tool.name });
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
-      async (args: Record<string, unknown>) => {
-        try {
-          const data = await tool.run(args, deps);
-          await deps.vault.audit.record({
-            action_type: `tool.${tool.name}`,
-            parameters: summarise(args),
-            result: 'ok',
-          });
-          return toToolResult(data);
-        } catch (err) {
-          const code = toAppError(err).code;
-          await deps.vault.audit
-            .record({
-              action_type: `tool.${tool.name}`,
-              parameters: summarise(args),
-              result: code === 'policy_denied' ? 'denied' : 'error',
-              error: toAppError(err).message,
-            })
-            .catch((auditErr: unknown) => log.error({ err: auditErr }, 'audit write failed'));
-          return toToolError(err, log, tool.name);
-        }
-      },
-    );
-  }
+  registerTools(server.server, toolsForRole(tools, deps), deps);
   registerVaultResource(server, deps);
   registerPrompts(server, deps);
   return server;
-}
-
-/** Tool arguments for the audit log: long text (draft bodies) is cut to its length. */
-function summarise(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(args).map(([k, v]) => [k, typeof v === 'string' && v.length > 200 ? `[${v.length} chars]` : v]),
-  );
 }

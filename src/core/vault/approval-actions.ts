@@ -13,11 +13,11 @@ export const APPROVAL_ACTIONS = {
     executes: 'mail.send',
     sendsText: true,
     params: z.strictObject({
-      to: z.string().min(3),
-      subject: z.string(),
-      cc: z.string().optional(),
-      thread_id: z.string().optional(),
-      in_reply_to: z.string().optional(),
+      to: z.string().min(3).describe('The recipient address, e.g. "customer@example.com"'),
+      subject: z.string().describe('The subject line, e.g. "Re: Your order"'),
+      cc: z.string().optional().describe('Copy to these addresses, comma-separated'),
+      thread_id: z.string().optional().describe('The Gmail thread to reply in (from the task)'),
+      in_reply_to: z.string().optional().describe('The Message-ID of the mail this answers (from the task)'),
     }),
   },
   post_invoice: {
@@ -25,10 +25,10 @@ export const APPROVAL_ACTIONS = {
     executes: 'odoo.post_invoice',
     sendsText: false,
     params: z.strictObject({
-      invoice_id: z.number().int().positive(),
-      amount: z.number().nonnegative(),
-      currency: z.string().length(3),
-      partner: z.string().optional(),
+      invoice_id: z.number().int().positive().describe('The draft invoice (account.move id)'),
+      amount: z.number().nonnegative().describe('Its total; posting is refused if Odoo then says otherwise'),
+      currency: z.string().length(3).describe('ISO code, e.g. "EUR"'),
+      partner: z.string().optional().describe('The customer, as the owner should read it'),
     }),
   },
   register_payment: {
@@ -36,11 +36,11 @@ export const APPROVAL_ACTIONS = {
     executes: 'odoo.register_payment',
     sendsText: false,
     params: z.strictObject({
-      invoice_id: z.number().int().positive(),
-      amount: z.number().positive(),
-      currency: z.string().length(3),
-      payment_date: z.string().optional(),
-      recipient: z.string().optional(),
+      invoice_id: z.number().int().positive().describe('The posted invoice (account.move id)'),
+      amount: z.number().positive().describe('The amount paid'),
+      currency: z.string().length(3).describe('ISO code, e.g. "EUR"'),
+      payment_date: z.string().optional().describe('YYYY-MM-DD; default the day it is executed'),
+      recipient: z.string().optional().describe('Who paid, as the owner should read it'),
     }),
   },
   publish_reply: {
@@ -48,9 +48,9 @@ export const APPROVAL_ACTIONS = {
     executes: 'social.reply',
     sendsText: true,
     params: z.strictObject({
-      platform: z.enum(['x', 'facebook', 'messenger', 'instagram']),
-      target_id: z.string().min(1),
-      recipient: z.string().optional(),
+      platform: z.enum(['x', 'facebook', 'messenger', 'instagram']).describe('Where the reply is published'),
+      target_id: z.string().min(1).describe('The post, comment or conversation id to answer (from the task)'),
+      recipient: z.string().optional().describe('Who is answered, e.g. "@customer", as the owner should read it'),
     }),
   },
 } as const satisfies Record<string, { prefix: string; executes: Capability; sendsText: boolean; params: z.ZodType }>;
