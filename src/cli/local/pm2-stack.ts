@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
-import { connect as netConnect } from 'node:net';
 import path from 'node:path';
 import type { ProcessDescription } from 'pm2';
 import { AppError } from '../../core/errors.js';
+import { pm2DaemonAlive } from '../../daemons/status/pm2.js';
 import type { AppDefinition } from './apps.js';
 
 /** One process in PM2's list, as plain data. */
@@ -26,31 +26,8 @@ export interface Pm2Api {
   close(): void;
 }
 
-/**
- * Where the PM2 daemon of `home` answers: `<home>/rpc.sock` on POSIX; on Windows PM2 uses one fixed named pipe
- * (paths.js in pm2), whatever PM2_HOME says.
- */
-export function pm2RpcEndpoint(home: string, platform: NodeJS.Platform = process.platform): string {
-  return platform === 'win32' ? '\\\\.\\pipe\\rpc.sock' : path.join(home, 'rpc.sock');
-}
-
-/**
- * True when a PM2 daemon answers. Why ask first: `pm2.connect()` launches a daemon when none runs, and `stop`
- * and `status` must not leave one behind that nobody asked for.
- */
-export function pm2DaemonRunning(home: string, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = netConnect(pm2RpcEndpoint(home));
-    const done = (alive: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(alive);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
+/** `local stop|status` ask before connecting, so that they never leave a daemon nobody asked for. */
+export const pm2DaemonRunning = (home: string): Promise<boolean> => pm2DaemonAlive(home, 1000);
 
 const CONNECT_TIMEOUT_MS = 30_000;
 

@@ -24,13 +24,21 @@ export function pm2Home(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * True when a PM2 daemon answers on `<home>/rpc.sock`. Why probe first: `pm2.connect()` launches a daemon
- * when none runs, and `status` must never start one (it would outlive the command and own the machine's PM2).
- * A leftover socket file of a dead daemon refuses the connection, so this is a live check, not a file check.
+ * Where the PM2 daemon of `home` answers: `<home>/rpc.sock` on POSIX; on Windows PM2 uses one fixed named pipe
+ * (paths.js in pm2), whatever PM2_HOME says.
+ */
+export function pm2RpcEndpoint(home: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? '\\\\.\\pipe\\rpc.sock' : path.join(home, 'rpc.sock');
+}
+
+/**
+ * True when a PM2 daemon answers on its RPC endpoint. Why probe first: `pm2.connect()` launches a daemon when
+ * none runs, and `status` (and `local stop|status`) must never start one (it would outlive the command and own
+ * the machine's PM2). A leftover socket file of a dead daemon refuses the connection, so this is a live check.
  */
 export function pm2DaemonAlive(home: string, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = netConnect(path.join(home, 'rpc.sock'));
+    const socket = netConnect(pm2RpcEndpoint(home));
     const done = (alive: boolean) => {
       clearTimeout(timer);
       socket.destroy();
