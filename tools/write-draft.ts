@@ -13,9 +13,11 @@ export default defineTool({
     task: vaultPathInput.describe('The claimed task, e.g. "In_Progress/cloud/EMAIL_123.md"'),
     body: z.string().min(1).max(100_000).describe('The draft text, in markdown'),
     kind: z
-      .enum(['reply', 'email', 'social_reply', 'note'])
+      .enum(['reply', 'email', 'email_reply', 'social_reply', 'note'])
       .optional()
-      .describe('What the draft is: "reply" (default), "email", "social_reply" or "note"'),
+      .describe(
+        'What the draft is: "reply" (default), "email", "email_reply" (what the built-in draft worker writes for mail), "social_reply" or "note"',
+      ),
     meta: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()

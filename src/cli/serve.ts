@@ -37,6 +37,7 @@ export async function serveHttpCommand(
     port: options.port ?? config.mcp.port,
     token,
     allowedOrigins: config.mcp.allowedOrigins,
+    sessions: { idleMs: config.mcp.sessionIdleMs, max: config.mcp.maxSessions },
   });
   return { server };
 }
