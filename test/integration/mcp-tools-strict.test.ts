@@ -104,7 +104,8 @@ test('schema violations reach the client as our invalid_input error object, not 
     const claimed = (await conn.call('claim_task')).structuredContent as { path: string };
     const kind = toolErrorOf(await conn.call('write_draft', { task: claimed.path, body: 'Hello.', kind: 'memo' }));
     assert.equal(kind.code, 'invalid_input');
-    for (const value of ['reply', 'email', 'social_reply', 'note']) assert.match(kind.message, new RegExp(value));
+    for (const value of ['reply', 'email', 'email_reply', 'social_reply', 'note'])
+      assert.match(kind.message, new RegExp(value));
 
     const level = toolErrorOf(await conn.call('post_update', { title: 'x', body: 'y', level: 'urgent' }));
     assert.equal(level.code, 'invalid_input');
@@ -180,7 +181,7 @@ for (const [role, draftOnly] of [
       }
     }
     const props = (name: string) => (byName.get(name)?.inputSchema as Schema).properties ?? {};
-    assert.deepEqual(props('write_draft')['kind']?.enum, ['reply', 'email', 'social_reply', 'note']);
+    assert.deepEqual(props('write_draft')['kind']?.enum, ['reply', 'email', 'email_reply', 'social_reply', 'note']);
     assert.deepEqual(props('post_update')['level']?.enum, ['info', 'alert']);
     for (const folder of VAULT_FOLDERS)
       assert.match(props('list_tasks')['folder']?.description ?? '', new RegExp(`"${folder}"`));
