@@ -1,7 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { allowedBinaryType } from './binary-types.js';
 import { classify, decodeAll, textStream } from './decode.js';
+
+const { O_RDONLY } = constants;
 
 /** What reading a file for the guard came to. Only `text` means its content reached `onText`. */
 export type ReadOutcome =
@@ -34,7 +36,8 @@ export async function readText(
 ): Promise<ReadOutcome> {
   let fd: number;
   try {
-    fd = openSync(absPath, 'r');
+    // Why the numeric flag: 'r' is parsed again on every call, and this runs once per file.
+    fd = openSync(absPath, O_RDONLY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'unreadable', code };
@@ -46,7 +49,7 @@ export async function readText(
       const bytes = scratch.subarray(0, n);
       const cls = classify(bytes, true);
       if ('binary' in cls) return binaryOutcome(relPath, bytes);
-      onText(decodeAll(bytes.subarray(cls.bomBytes), cls.encoding), true);
+      onText(cls.text ?? decodeAll(bytes.subarray(cls.bomBytes), cls.encoding), true);
       return { kind: 'text' };
     }
     // A large file: fill the first chunk, classify it, then stream the rest through one decoder.

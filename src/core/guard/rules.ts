@@ -24,7 +24,13 @@ const content = (
   id: string,
   description: string,
   source: string,
-  options: { keywords: readonly string[]; flags?: string; accept?: ContentRule['accept']; fallback?: boolean },
+  options: {
+    keywords: readonly string[];
+    flags?: string;
+    accept?: ContentRule['accept'];
+    fallback?: boolean;
+    gate?: string;
+  },
 ): ContentRule => ({
   id,
   kind: 'content',
@@ -35,6 +41,7 @@ const content = (
   keywords: options.keywords,
   ...(options.accept ? { accept: options.accept } : {}),
   ...(options.fallback ? { fallback: true } : {}),
+  ...(options.gate ? { gate: new RegExp(options.gate, options.flags ?? '') } : {}),
 });
 
 /** `.env.example` and friends document variable names; they are allowed by name and still content-scanned. */
@@ -252,7 +259,13 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     // Why not after ? or &: a URL's `?token=` (unsubscribe, tracking links in mail) is not a credential of
     // ours; `?access_token=` still hits the generic rule below, and known token shapes hit their own rules.
     String.raw`(?<![A-Za-z0-9_.?&-])[A-Za-z0-9_.-]*(?:token|bearer)["']?[ \t]*[:=][ \t]*["']?(?:Bearer[ \t]+)?(?<secret>[^\s"'\x60<>\\,;]{16,})`,
-    { keywords: ['token', 'bearer'], flags: 'i', fallback: true, accept: randomValue },
+    {
+      keywords: ['token', 'bearer'],
+      flags: 'i',
+      fallback: true,
+      accept: randomValue,
+      gate: String.raw`(?:token|bearer)["']?[ \t]*[:=]`,
+    },
   ),
   content(
     'authorization-bearer',
@@ -269,6 +282,7 @@ export const CONTENT_RULES: readonly ContentRule[] = [
       flags: 'i',
       fallback: true,
       accept: randomValue,
+      gate: String.raw`(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|private[_-]?key)["']?[ \t]*[:=]`,
     },
   ),
   content(

@@ -1,19 +1,29 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { invalidInput, notFound } from '../errors.js';
 import { compileGlobs, type NameGlob } from './glob.js';
 import { nameHits, pathNameHits } from './names.js';
 import { runBounded } from './pool.js';
-import { DEFAULT_CHUNK_BYTES, FIRST_READ_BYTES, readText } from './read.js';
-import { TextScanner } from './text-scan.js';
-import { unreadableHit, unscannableHit } from './unscannable.js';
+import { DEFAULT_CHUNK_BYTES, FIRST_READ_BYTES } from './read.js';
+import { absolute, scanFileBatch, type BatchResult } from './scan-files.js';
+import { unreadableHit } from './unscannable.js';
+import { sharedScanPool, type ScanPool } from './worker-pool.js';
 import type { GuardHit, GuardReport, GuardSkip, ScanOptions } from './types.js';
 
 export { DEFAULT_CHUNK_BYTES };
 export const DEFAULT_CONCURRENCY = 32;
-/** Files read per batch between two turns of the event loop (about a millisecond of blocking). */
+/** Files scanned in-process per batch between two turns of the event loop (about a millisecond of blocking). */
 const FILE_BATCH = 64;
+/** Files per batch posted to a worker: fewer messages, still enough batches to keep every worker busy. */
+const WORKER_BATCH = 256;
+/**
+ * From how many files on a scan uses worker threads (unless `workers` says otherwise). Why: threads cost
+ * tens of milliseconds to start and more to warm up, and below a few thousand notes the main thread is done
+ * (at about 30 µs a note) before they would help.
+ */
+export const WORKER_MIN_FILES = 4000;
 
 /** Folders never scanned: git's own store (its objects are compressed, and history is not the work tree) and dependencies. */
 const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
@@ -26,9 +36,11 @@ interface Sink {
   readonly hits: GuardHit[];
   readonly skipped: GuardSkip[];
   scanned: number;
-  readonly chunkBytes: number;
-  /** The first-read buffer, shared by this scan's file batches (each uses it only before its first await). */
-  readonly scratch: Buffer;
+  /** Files cleared by name and not yet in a batch: batches cross folders, so a tree of small folders still makes full ones. */
+  pending: string[];
+  /** Files found so far, to decide when worker threads pay off. */
+  found: number;
+  files: FileScanner;
 }
 
 /**
@@ -37,6 +49,11 @@ interface Sink {
  * A file blocked by name is not read: one hit is enough to stop the sync, and reading it adds nothing.
  * It fails closed (issue 12): every file is read in full, whatever its size or text encoding; a file or
  * folder it cannot read, and a binary file of a type not on the allowed list, is a hit.
+ *
+ * The main thread walks the tree and applies the name rules; file content is read and scanned in batches,
+ * in-process for a small scan and on the process's worker threads (one per CPU, see worker-pool.ts) for a
+ * large one. Reports are sorted, so
+ * they do not depend on which thread scanned what or in which order batches came back.
  */
 export async function scanPaths(root: string, options: ScanOptions = {}): Promise<GuardReport> {
   const base = path.resolve(root);
@@ -46,14 +63,22 @@ export async function scanPaths(root: string, options: ScanOptions = {}): Promis
   }
   const globs = compileGlobs(options.extraBlockedNames ?? []);
   const chunkBytes = Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  const sink: Sink = { hits: [], skipped: [], scanned: 0, chunkBytes, scratch: Buffer.allocUnsafe(FIRST_READ_BYTES) };
+  const files = new FileScanner(base, chunkBytes, options.workers ?? 'auto');
+  const sink: Sink = { hits: [], skipped: [], scanned: 0, pending: [], found: 0, files };
   const initial: Task[] = options.files ? listedTasks(base, options.files) : [{ rel: '', type: 'dir' }];
 
+  const merge = (result: BatchResult) => {
+    for (const hit of result.hits) sink.hits.push(hit);
+    for (const skip of result.skipped) sink.skipped.push(skip);
+    sink.scanned += result.scanned;
+  };
   await runBounded(initial, options.concurrency ?? DEFAULT_CONCURRENCY, async (task, enqueue) => {
-    if (task.type === 'files') await scanFiles(base, task.rels, sink);
+    if (task.type === 'files') merge(await files.scan(task.rels));
     else if (task.type === 'dir') await scanDir(base, task.rel, globs, sink, enqueue);
     else await scanListed(base, task.rel, globs, sink, enqueue);
   });
+  // The last, partly filled batch.
+  if (sink.pending.length > 0) merge(await files.scan(sink.pending));
 
   const hits = [...sink.hits].sort(
     (a, b) => compare(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || compare(a.rule, b.rule),
@@ -62,9 +87,58 @@ export async function scanPaths(root: string, options: ScanOptions = {}): Promis
   return { ok: hits.length === 0, hits, scanned: sink.scanned, skipped };
 }
 
+/**
+ * Scans file batches in-process or on the process's worker pool. A scan turns to the pool once it has found
+ * WORKER_MIN_FILES files (or at once with `workers: 'always'`).
+ */
+class FileScanner {
+  private pool: ScanPool | undefined;
+  /** The first-read buffer for in-process batches (see read.ts). */
+  private readonly scratch = Buffer.allocUnsafe(FIRST_READ_BYTES);
+
+  constructor(
+    private readonly base: string,
+    private readonly chunkBytes: number,
+    private readonly workers: NonNullable<ScanOptions['workers']>,
+  ) {}
+
+  /** Whether batches of a scan that has found `found` files go to workers (starting them if needed). */
+  useWorkers(found: number): boolean {
+    if (this.pool !== undefined) return this.pool.alive;
+    if (this.workers === 'never' || (this.workers === 'auto' && found < WORKER_MIN_FILES)) return false;
+    this.pool = sharedScanPool(Math.max(1, os.availableParallelism()));
+    return true;
+  }
+
+  async scan(rels: readonly string[]): Promise<BatchResult> {
+    if (this.pool?.alive) {
+      try {
+        return await this.pool.run(this.base, rels, this.chunkBytes);
+      } catch {
+        // Why no error: a worker that failed (could not start, crashed) loses only speed; scan the batch here.
+      }
+    }
+    // Why yield first: small files are read synchronously (see read.ts); without this turn, one batch would
+    // start the next in a microtask and timers and sockets would starve until the whole tree was read.
+    await yieldToEventLoop();
+    return scanFileBatch(this.base, rels, this.chunkBytes, this.scratch);
+  }
+}
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const join = (rel: string, name: string) => (rel === '' ? name : `${rel}/${name}`);
+
+/** Queues a file cleared by name; a full batch becomes a task. */
+function addFile(sink: Sink, rel: string, enqueue: (task: Task) => void): void {
+  sink.pending.push(rel);
+  sink.found++;
+  const size = sink.files.useWorkers(sink.found) ? WORKER_BATCH : FILE_BATCH;
+  if (sink.pending.length >= size) {
+    enqueue({ type: 'files', rels: sink.pending });
+    sink.pending = [];
+  }
+}
 
 async function scanDir(
   base: string,
@@ -75,13 +149,12 @@ async function scanDir(
 ): Promise<void> {
   let entries;
   try {
-    entries = await readdir(path.join(base, rel), { withFileTypes: true });
+    entries = await readdir(absolute(base, rel), { withFileTypes: true });
   } catch (err) {
     // Why a hit: a folder the guard cannot list may hold anything; git running as another user may not.
     sink.hits.push(unreadableHit(`${rel}/`, (err as NodeJS.ErrnoException).code ?? 'EIO', true));
     return;
   }
-  const files: string[] = [];
   for (const entry of entries) {
     const child = join(rel, entry.name);
     if (entry.isDirectory()) {
@@ -95,10 +168,9 @@ async function scanDir(
       if (hits.length > 0) sink.hits.push(...hits);
       // Why symlinks are not followed: the target may lie outside the vault; git stores only the link text.
       else if (entry.isSymbolicLink()) sink.skipped.push({ path: child, reason: 'symlink' });
-      else files.push(child);
+      else addFile(sink, child, enqueue);
     }
   }
-  for (let i = 0; i < files.length; i += FILE_BATCH) enqueue({ type: 'files', rels: files.slice(i, i + FILE_BATCH) });
 }
 
 async function scanListed(
@@ -110,7 +182,7 @@ async function scanListed(
 ): Promise<void> {
   let info;
   try {
-    info = await lstat(path.join(base, rel));
+    info = await lstat(absolute(base, rel));
   } catch {
     // Why not an error: a staged deletion is listed too, and a deleted file cannot leak anything.
     sink.skipped.push({ path: rel, reason: 'missing' });
@@ -121,26 +193,7 @@ async function scanListed(
   if (hits.length > 0) sink.hits.push(...hits);
   else if (isDir) enqueue({ rel, type: 'dir' });
   else if (info.isSymbolicLink()) sink.skipped.push({ path: rel, reason: 'symlink' });
-  else if (info.isFile()) enqueue({ type: 'files', rels: [rel] });
-}
-
-async function scanFiles(base: string, rels: readonly string[], sink: Sink): Promise<void> {
-  // Why yield first: small files are read synchronously (see read.ts); without this turn, one batch would
-  // start the next in a microtask and timers and sockets would starve until the whole tree was read.
-  await yieldToEventLoop();
-  for (const rel of rels) {
-    const scanner = new TextScanner(rel);
-    const outcome = await readText(path.join(base, rel), rel, sink.chunkBytes, sink.scratch, (text, last) =>
-      scanner.push(text, last),
-    );
-    if (outcome.kind === 'text') {
-      sink.scanned++;
-      sink.hits.push(...scanner.hits);
-    } else if (outcome.kind === 'missing') sink.skipped.push({ path: rel, reason: 'missing' });
-    else if (outcome.kind === 'allowed-binary') sink.skipped.push({ path: rel, reason: 'binary', type: outcome.type });
-    else if (outcome.kind === 'binary') sink.hits.push(unscannableHit(rel));
-    else sink.hits.push(unreadableHit(rel, outcome.code, false));
-  }
+  else if (info.isFile()) addFile(sink, rel, enqueue);
 }
 
 /** Normalises listed paths to root-relative POSIX paths; refuses any that leave the root. */

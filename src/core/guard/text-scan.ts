@@ -28,6 +28,9 @@ export class TextScanner {
     private readonly overlap = OVERLAP_CHARS,
   ) {}
 
+  /** `push` as a bound function, for readText's callback. */
+  readonly onText = (piece: string, last: boolean): void => this.push(piece, last);
+
   /** One piece of the file's text, in order. `last` says no more follows (no overlap to keep). */
   push(piece: string, last: boolean): void {
     const text = this.carry === '' ? piece : this.carry + piece;
@@ -36,7 +39,7 @@ export class TextScanner {
     const nul = text.includes('\0');
     // The common case, a small file in one piece: nothing to shift or de-duplicate.
     if (whole && !nul) {
-      this.hits.push(...hits);
+      for (const hit of hits) this.hits.push(hit);
       return;
     }
     this.seen ??= new Set();

@@ -16,8 +16,8 @@ export interface NameRule {
 /**
  * A rule that blocks a file by what it contains. `test` is a global regexp with the `d` flag and a named
  * group `secret`: everything before that group is safe to show (a known prefix or a key name), the group
- * itself never leaves the scanner. `keywords` (lower case) are a cheap pre-filter: the regexp runs only
- * when the lower-cased text contains one of them. `accept` drops matches that are placeholders or too
+ * itself never leaves the scanner. `keywords` (lower case, at least 3 characters) are a cheap pre-filter:
+ * the regexp runs only when the lower-cased text contains one of them. `accept` drops matches that are placeholders or too
  * regular to be a secret. A `fallback` rule is dropped on lines where a specific rule already hit.
  */
 export interface ContentRule {
@@ -28,6 +28,13 @@ export interface ContentRule {
   readonly keywords: readonly string[];
   readonly accept?: (secret: string, context: AcceptContext) => boolean;
   readonly fallback?: boolean;
+  /**
+   * A cheaper regexp (no `g`) that every match of `test` contains, for a rule whose matches never span a
+   * line: `test` runs only from the start of the line where `gate` first matches, or not at all. Why: a
+   * rule that starts with a character class (`[A-Za-z0-9_.-]*password`) is tried at every word of a file,
+   * while most files that name a password never assign one.
+   */
+  readonly gate?: RegExp;
 }
 
 /** Where a match sits, for rules that look past the matched text (base64 decoding reads on from `end`). */
@@ -93,6 +100,12 @@ export interface ScanOptions {
    * the previous one's tail, so a file of any size is scanned in full with bounded memory.
    */
   readonly chunkBytes?: number;
-  /** How many directory reads and file reads run at once. Default 32. */
+  /** How many directory reads and file batches run at once. Default 32. */
   readonly concurrency?: number;
+  /**
+   * Where file content is read and scanned. `auto` (default): in-process until the scan has found 4,000
+   * files, then on the process's worker threads (one per CPU); `never`: in-process only; `always`:
+   * on the worker threads from the first file. The report is the same either way.
+   */
+  readonly workers?: 'auto' | 'always' | 'never';
 }
