@@ -1,4 +1,5 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -9,13 +10,15 @@ import { runBounded } from './pool.js';
 import { DEFAULT_CHUNK_BYTES, FIRST_READ_BYTES } from './read.js';
 import { absolute, scanFileBatch, type BatchResult } from './scan-files.js';
 import { unreadableHit } from './unscannable.js';
-import { sharedScanPool, type ScanPool } from './worker-pool.js';
+import { runningScanPool, sharedScanPool, type ScanPool } from './worker-pool.js';
 import type { GuardHit, GuardReport, GuardSkip, ScanOptions } from './types.js';
 
 export { DEFAULT_CHUNK_BYTES };
 export const DEFAULT_CONCURRENCY = 32;
 /** Files scanned in-process per batch between two turns of the event loop (about a millisecond of blocking). */
 const FILE_BATCH = 64;
+/** Folders listed between two turns of the event loop (each listing takes some tens of microseconds). */
+const FOLDERS_PER_TURN = 16;
 /** Files per batch posted to a worker: fewer messages, still enough batches to keep every worker busy. */
 const WORKER_BATCH = 256;
 /**
@@ -40,6 +43,7 @@ interface Sink {
   pending: string[];
   /** Files found so far, to decide when worker threads pay off. */
   found: number;
+  foldersSinceYield: number;
   files: FileScanner;
 }
 
@@ -64,7 +68,7 @@ export async function scanPaths(root: string, options: ScanOptions = {}): Promis
   const globs = compileGlobs(options.extraBlockedNames ?? []);
   const chunkBytes = Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const files = new FileScanner(base, chunkBytes, options.workers ?? 'auto');
-  const sink: Sink = { hits: [], skipped: [], scanned: 0, pending: [], found: 0, files };
+  const sink: Sink = { hits: [], skipped: [], scanned: 0, pending: [], found: 0, foldersSinceYield: 0, files };
   const initial: Task[] = options.files ? listedTasks(base, options.files) : [{ rel: '', type: 'dir' }];
 
   const merge = (result: BatchResult) => {
@@ -89,7 +93,7 @@ export async function scanPaths(root: string, options: ScanOptions = {}): Promis
 
 /**
  * Scans file batches in-process or on the process's worker pool. A scan turns to the pool once it has found
- * WORKER_MIN_FILES files (or at once with `workers: 'always'`).
+ * WORKER_MIN_FILES files, or at once when the pool's threads are already running or `workers` is 'always'.
  */
 class FileScanner {
   private pool: ScanPool | undefined;
@@ -105,8 +109,12 @@ class FileScanner {
   /** Whether batches of a scan that has found `found` files go to workers (starting them if needed). */
   useWorkers(found: number): boolean {
     if (this.pool !== undefined) return this.pool.alive;
-    if (this.workers === 'never' || (this.workers === 'auto' && found < WORKER_MIN_FILES)) return false;
-    this.pool = sharedScanPool(Math.max(1, os.availableParallelism()));
+    if (this.workers === 'never') return false;
+    // Why threads already running are used at once: their start is paid for, and otherwise they would
+    // idle while this thread scanned the first WORKER_MIN_FILES files itself.
+    const running = runningScanPool();
+    if (this.workers === 'auto' && running === undefined && found < WORKER_MIN_FILES) return false;
+    this.pool = running ?? sharedScanPool(Math.max(1, os.availableParallelism()));
     return true;
   }
 
@@ -118,10 +126,18 @@ class FileScanner {
         // Why no error: a worker that failed (could not start, crashed) loses only speed; scan the batch here.
       }
     }
-    // Why yield first: small files are read synchronously (see read.ts); without this turn, one batch would
-    // start the next in a microtask and timers and sockets would starve until the whole tree was read.
-    await yieldToEventLoop();
-    return scanFileBatch(this.base, rels, this.chunkBytes, this.scratch);
+    // In pieces of FILE_BATCH: a batch cut for a worker (WORKER_BATCH) is also scanned here if its worker failed.
+    const result: BatchResult = { hits: [], skipped: [], scanned: 0 };
+    for (let i = 0; i < rels.length; i += FILE_BATCH) {
+      // Why yield first: small files are read synchronously (see read.ts); without this turn, one batch would
+      // start the next in a microtask and timers and sockets would starve until the whole tree was read.
+      await yieldToEventLoop();
+      const part = await scanFileBatch(this.base, rels.slice(i, i + FILE_BATCH), this.chunkBytes, this.scratch);
+      for (const hit of part.hits) result.hits.push(hit);
+      for (const skip of part.skipped) result.skipped.push(skip);
+      result.scanned += part.scanned;
+    }
+    return result;
   }
 }
 
@@ -147,9 +163,15 @@ async function scanDir(
   sink: Sink,
   enqueue: (task: Task) => void,
 ): Promise<void> {
+  // Why synchronous reads of folders, with a turn of the event loop every few: async readdir's trips through
+  // the thread pool made the walk the slowest part of a scan on worker threads (they waited for batches).
+  if (++sink.foldersSinceYield >= FOLDERS_PER_TURN) {
+    sink.foldersSinceYield = 0;
+    await yieldToEventLoop();
+  }
   let entries;
   try {
-    entries = await readdir(absolute(base, rel), { withFileTypes: true });
+    entries = readdirSync(absolute(base, rel), { withFileTypes: true });
   } catch (err) {
     // Why a hit: a folder the guard cannot list may hold anything; git running as another user may not.
     sink.hits.push(unreadableHit(`${rel}/`, (err as NodeJS.ErrnoException).code ?? 'EIO', true));

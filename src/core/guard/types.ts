@@ -104,8 +104,9 @@ export interface ScanOptions {
   readonly concurrency?: number;
   /**
    * Where file content is read and scanned. `auto` (default): in-process until the scan has found 4,000
-   * files, then on the process's worker threads (one per CPU); `never`: in-process only; `always`:
-   * on the worker threads from the first file. The report is the same either way.
+   * files, then on the process's worker threads (one per CPU), or on those threads from the first file
+   * when a recent scan left them running; `never`: in-process only; `always`: on the worker threads from
+   * the first file. The report is the same either way.
    */
   readonly workers?: 'auto' | 'always' | 'never';
 }

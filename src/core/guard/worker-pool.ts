@@ -32,9 +32,9 @@ export const POOL_IDLE_MS = 20_000;
  * Worker threads that scan file batches (see scan.ts for when a scan uses them).
  *
  * Why one pool shared by the process's scans and kept for a while, not one per scan: a fresh thread starts
- * with cold code (no JIT, empty inline caches) and scanned the 20,000-note bench vault in about 0.9 s of CPU
- * where a warm one needs about 0.55 s; with a new pool per scan, two threads on two cores were no faster
- * than one warm main thread. The threads end after POOL_IDLE_MS without work, and are unref'd while idle,
+ * with cold code (nothing compiled yet, empty inline caches). On the 2-core bench machine a cold scan of
+ * the 20,000-note vault costs about 1.0 s of CPU against 0.6 s warm, so a new pool per scan (0.9–1.0 s) was
+ * no faster than the warm main thread alone (0.6 s), while a kept pool scans it in about 0.3 s. The threads end after POOL_IDLE_MS without work, and are unref'd while idle,
  * so a CLI run exits as soon as it is done and a daemon holds no idle threads between rare full scans.
  * A batch whose worker fails (it could not start, or crashed) rejects, and the caller scans it itself:
  * the pool is a speed-up, never a reason for a file to go unscanned.
@@ -145,6 +145,11 @@ let shared: ScanPool | undefined;
  * first use and again after it ended idle. Why module state here, against the house rule: threads are a
  * process resource like the event loop; passing a pool through every caller would only let them get it wrong.
  */
+/** The process's pool if its threads are running (a scan shortly before started them), else undefined. */
+export function runningScanPool(): ScanPool | undefined {
+  return shared?.alive ? shared : undefined;
+}
+
 export function sharedScanPool(size: number): ScanPool {
   if (shared?.alive) return shared;
   const pool = new ScanPool(size, () => {
