@@ -50,7 +50,10 @@ export class ScanPool {
     size: number,
     private readonly onClose: () => void = () => {},
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < size; i++) {
+      const slot = this.spawn();
+      if (slot) this.slots.push(slot);
+    }
     this.armIdleTimer();
   }
 
@@ -108,8 +111,15 @@ export class ScanPool {
     this.idleTimer.unref();
   }
 
-  private spawn(): Slot {
-    const worker = startWorker();
+  /** A running worker, or undefined when none can start here (then the pool has fewer, or none). */
+  private spawn(): Slot | undefined {
+    let worker: Worker;
+    try {
+      worker = startWorker();
+    } catch {
+      // e.g. source run by a loader other than tsx: scans go on in-process, as if the thread had crashed.
+      return undefined;
+    }
     worker.unref();
     const slot: Slot = { worker, jobs: new Map(), dead: false };
     worker.on('message', (reply: BatchReply) => {
