@@ -52,6 +52,22 @@ export async function odooFromConfig(config: Config, policy: Policy, logger: Log
   });
 }
 
+/**
+ * The Odoo settings still unset when Odoo cannot be used at all (empty when it can): ODOO_URL and ODOO_API_KEY
+ * are needed by both transports; ODOO_DB and ODOO_LOGIN, which JSON-2 can do without, are named alongside them.
+ */
+export function missingOdooSettings(config: Config): string[] {
+  const o = config.odoo;
+  if (o.url !== undefined && o.apiKey !== undefined) return [];
+  const pairs: Array<[string, string | undefined]> = [
+    ['ODOO_URL', o.url],
+    ['ODOO_DB', o.db],
+    ['ODOO_LOGIN', o.login],
+    ['ODOO_API_KEY', o.apiKey],
+  ];
+  return pairs.filter(([, v]) => v === undefined).map(([k]) => k);
+}
+
 export function requireOdoo(odoo: OdooClient | undefined): OdooClient {
   if (!odoo)
     throw new AppError(

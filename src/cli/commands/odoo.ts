@@ -2,10 +2,22 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../../config.js';
 import { writeHeartbeat } from '../../daemons/heartbeat.js';
 import { runEvery, stopSignal } from '../../daemons/loop.js';
-import { odooFromConfig, openVaultFromConfig, requireOdoo } from '../context.js';
+import { missingOdooSettings, odooFromConfig, openVaultFromConfig, requireOdoo } from '../context.js';
 import { say, warn } from '../print.js';
+import { endUnconfigured } from '../unconfigured.js';
 
 const seconds = (v: string) => Number(v);
+
+/** Ends a daemon that needs Odoo when none is configured (exit 78, recorded for `status`); else returns. */
+async function unlessOdooConfigured(cfg: Config, name: string, label: string, what: string, once = false) {
+  const missing = missingOdooSettings(cfg);
+  if (missing.length === 0) return;
+  await endUnconfigured(
+    cfg.stateDir,
+    { name, label, reason: `no Odoo connection (set ${missing.join(', ')}); ${what}.`, missing },
+    { record: !once },
+  );
+}
 
 export function registerOdooCommands(program: Command, config: () => Config, worker: Command, sandbox: Command): void {
   sandbox
@@ -30,6 +42,7 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
     .addOption(new Option('--interval <s>', 'seconds between passes').default(15).argParser(seconds))
     .action(async (opts: { once?: boolean; interval: number }) => {
       const cfg = config();
+      await unlessOdooConfigured(cfg, 'cloud-odoo-mcp', 'odoo worker', 'no draft invoices are made', opts.once);
       const { runOdooWorkerOnce } = await import('../../daemons/workers/odoo-worker.js');
       const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-mcp');
       const odoo = requireOdoo(await odooFromConfig(cfg, vault.policy, logger));
@@ -57,7 +70,7 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
     .addOption(new Option('--failures <n>', 'failed checks in a row before an alert').default(3).argParser(Number))
     .action(async (opts: { watch?: boolean; interval: number; failures: number }) => {
       const cfg = config();
-      const { OdooHealthMonitor, checkOdooHealth } = await import('../../daemons/odoo-health.js');
+      const { ODOO_HEALTH_APP, OdooHealthMonitor, checkOdooHealth } = await import('../../daemons/odoo-health.js');
       if (!opts.watch) {
         // One-shot use needs no role: it only reads /web/health (e.g. from a cron job or the setup script).
         const { loadPolicy } = await import('../../core/policy/policy.js');
@@ -68,7 +81,8 @@ export function registerOdooCommands(program: Command, config: () => Config, wor
         process.exitCode = result.ok ? 0 : 1;
         return;
       }
-      const { vault, logger } = await openVaultFromConfig(cfg, 'cloud-odoo-health');
+      await unlessOdooConfigured(cfg, ODOO_HEALTH_APP, 'odoo health', 'nothing to check');
+      const { vault, logger } = await openVaultFromConfig(cfg, ODOO_HEALTH_APP);
       const monitor = new OdooHealthMonitor({
         odoo: requireOdoo(await odooFromConfig(cfg, vault.policy, logger)),
         vault,

@@ -1,8 +1,29 @@
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Command } from 'commander';
-import type { Config } from '../../config.js';
+import { requireRole, type Config } from '../../config.js';
 import { stopSignal } from '../../daemons/loop.js';
 import { openVaultFromConfig } from '../context.js';
 import { say, warn } from '../print.js';
+import { endUnconfigured } from '../unconfigured.js';
+
+const run = promisify(execFile);
+
+/**
+ * True when the vault's own repository (not one it sits inside) has an `origin`: then the sync needs no
+ * VAULT_REMOTE. Read-only: the daemon creates the repository itself once it has a remote to sync with.
+ */
+export async function vaultHasOrigin(root: string): Promise<boolean> {
+  const gitDir = path.join(root, '.git');
+  if (!(await stat(gitDir).catch(() => undefined))?.isDirectory()) return false;
+  try {
+    return (await run('git', ['--git-dir', gitDir, 'config', '--get', 'remote.origin.url'])).stdout.trim() !== '';
+  } catch {
+    return false; // exit 1: no such key
+  }
+}
 
 /**
  * `ai-employee sync [--once] [--status]`: the git sync of DESIGN §6. Without --once it is the daemon
@@ -24,6 +45,16 @@ export function registerSyncCommands(program: Command, config: () => Config): vo
         say(JSON.stringify({ ...state, refused_commits: state.refused_commits.slice(-20) }, null, 2));
         return;
       }
+      // The daemon with no remote to sync with has nothing to do (every run would fail the same way): it ends
+      // with exit 78, which PM2 does not restart. `--once` keeps saying so as a failed sync.
+      if (!opts.once && cfg.sync.remote === undefined && !(await vaultHasOrigin(cfg.vaultPath)))
+        await endUnconfigured(cfg.stateDir, {
+          name: `${requireRole(cfg)}-git-sync`,
+          label: 'sync',
+          reason:
+            'no remote (set VAULT_REMOTE to the shared repository, for example git@host:owner/vault.git); not syncing.',
+          missing: ['VAULT_REMOTE'],
+        });
       const { vault, logger } = await openVaultFromConfig(cfg, 'git-sync');
       // Loaded here: simple-git is only needed by this command (start-up time of every other process).
       const { runGitSyncDaemon, syncFromConfig } = await import('../../daemons/git-sync.js');

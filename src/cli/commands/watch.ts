@@ -4,11 +4,10 @@ import { stopSignal } from '../../daemons/loop.js';
 import { WATCHER_NAMES, type WatcherName } from '../../daemons/watchers/types.js';
 import { openVaultFromConfig } from '../context.js';
 import { say } from '../print.js';
+import { endUnconfigured } from '../unconfigured.js';
 
 const STANDINS = ['gmail', 'x', 'graph'] as const;
 
-/** Exit code of a watcher without credentials (sysexits EX_CONFIG); scripts/pm2-apps.cjs does not restart on it. */
-export const UNCONFIGURED_EXIT_CODE = 78;
 export function registerWatchCommands(program: Command, config: () => Config, sandbox: Command): void {
   program
     .command('watch')
@@ -21,21 +20,24 @@ export function registerWatchCommands(program: Command, config: () => Config, sa
       const cfg = config();
       // Loaded here: the Gmail and X libraries cost start-up time in every other command.
       const { missingCredentials, sourceFromConfig } = await import('../../daemons/watchers/from-config.js');
+      // Why before anything else (even the vault): a watcher without credentials has nothing to do, and ends
+      // with exit 78, which PM2 does not restart (src/cli/unconfigured.ts).
+      const unconfigured = (missing: string[]) =>
+        endUnconfigured(
+          cfg.stateDir,
+          {
+            name: `cloud-${name}-watcher`,
+            label: `${name} watcher`,
+            reason: `no credentials (set ${missing.join(', ')}); not watching.`,
+            missing,
+          },
+          { record: !opts.once },
+        );
       const missing = missingCredentials(name, cfg.watch);
-      if (missing.length > 0) {
-        // Why exit 78 (EX_CONFIG), before anything else: PM2 stops restarting on it (stop_exit_codes), and it
-        // cannot be 0, which PM2 also reports for a process killed by a signal (that one must be restarted).
-        say(`${name} watcher: no credentials (set ${missing.join(', ')}); not watching.`);
-        process.exitCode = UNCONFIGURED_EXIT_CODE;
-        return;
-      }
+      if (missing.length > 0) return unconfigured(missing);
       const { vault, logger } = await openVaultFromConfig(cfg, `cloud-${name}-watcher`);
       const setup = sourceFromConfig(name, cfg.watch, { logger, ctx: vault.ctx });
-      if (!setup.ok) {
-        say(`${name} watcher: no credentials (set ${setup.missing.join(', ')}); not watching.`);
-        process.exitCode = UNCONFIGURED_EXIT_CODE;
-        return;
-      }
+      if (!setup.ok) return unconfigured(setup.missing);
       // Loaded here: the provider libraries cost start-up time in every other command.
       const { WatcherRunner } = await import('../../daemons/watchers/runner.js');
       const { runWatcherDaemon } = await import('../../daemons/watchers/schedule.js');

@@ -1,4 +1,4 @@
-import { readHeartbeats } from '../heartbeat.js';
+import { readHeartbeats, readNotConfigured, type NotConfiguredRecord } from '../heartbeat.js';
 import type { DaemonStatus } from './types.js';
 import type { Pm2App } from './pm2.js';
 
@@ -29,11 +29,19 @@ export function staleAfterMs(name: string, detail: Record<string, unknown> | und
 const PM2_DOWN = new Set(['errored', 'stopped', 'stopping']);
 
 /**
+ * A not-configured record older than the PM2 process that runs the app now, by more than this, was left by an
+ * earlier run (the owner has since set the variables and restarted it). Why a margin: PM2's uptime is rounded to
+ * the second here, and the record of an app that is just exiting is written after its own start.
+ */
+const EARLIER_RUN_MARGIN_MS = 2_000;
+
+/**
  * One row per daemon: every heartbeat in the state dir, joined by name with the PM2 app of that name (an app
- * PM2 runs that never beat shows as `missing`).
+ * PM2 runs that never beat shows as `missing`). A daemon that ended itself with nothing to do shows as
+ * `not_configured` with its reason, unless a newer heartbeat, or a PM2 run that began after it, says otherwise.
  */
 export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly Pm2App[]): Promise<DaemonStatus[]> {
-  const beats = await readHeartbeats(stateDir);
+  const [beats, records] = await Promise.all([readHeartbeats(stateDir), readNotConfigured(stateDir)]);
   const byName = new Map<string, DaemonStatus>();
   for (const beat of beats) {
     if (typeof beat.name !== 'string' || typeof beat.at !== 'string') continue;
@@ -52,6 +60,27 @@ export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly
       ...pausedOf(beat.detail),
     });
   }
+  // Why newer wins: once the owner sets the variables and restarts the daemon, its heartbeats are the truth.
+  const notConfigured = new Map<string, NotConfiguredRecord>();
+  for (const record of records) {
+    const lastBeat = Date.parse(byName.get(record.name)?.last_beat ?? '');
+    if (Number.isNaN(lastBeat) || Date.parse(record.at) > lastBeat) notConfigured.set(record.name, record);
+  }
+  const pm2ByName = new Map(pm2Apps.map((app) => [app.name, app]));
+  for (const record of notConfigured.values()) {
+    const app = pm2ByName.get(record.name);
+    if (app && !recordCoversPm2Run(record, app, now)) continue;
+    const row = byName.get(record.name) ?? {
+      name: record.name,
+      state: 'not_configured' as const,
+      age_seconds: null,
+      stale_after_seconds: Math.round(staleAfterMs(record.name, undefined) / 1000),
+      ok: null,
+    };
+    row.state = 'not_configured';
+    row.not_configured = { reason: record.reason, missing: record.missing, at: record.at };
+    byName.set(record.name, row);
+  }
   for (const app of pm2Apps) {
     const row = byName.get(app.name) ?? {
       name: app.name,
@@ -61,11 +90,24 @@ export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly
       ok: null,
     };
     row.pm2 = { status: app.status, restarts: app.restarts, uptime_seconds: app.uptime_seconds };
-    // Why PM2 wins over a fresh heartbeat: an errored app's last beat can still be young.
-    if (PM2_DOWN.has(app.status)) row.state = 'failing';
+    // Why PM2 wins over a fresh heartbeat: an errored app's last beat can still be young. A stopped app that
+    // said it has nothing to do is not down: it is waiting for its settings.
+    if (PM2_DOWN.has(app.status) && row.state !== 'not_configured') row.state = 'failing';
     byName.set(app.name, row);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Whether a not-configured record describes the app PM2 has now: it is stopped (exit 78 stops it for good), or
+ * it is online but the record was written during this run (it is exiting). Not when PM2 gave up on it
+ * (`errored`: later runs crashed for another reason) or started it again after the record (newly configured).
+ */
+function recordCoversPm2Run(record: NotConfiguredRecord, app: Pm2App, now: Date): boolean {
+  if (app.status === 'errored') return false;
+  if (app.status !== 'online' || app.uptime_seconds === null) return true;
+  const startedAt = now.getTime() - app.uptime_seconds * 1000;
+  return Date.parse(record.at) >= startedAt - EARLIER_RUN_MARGIN_MS;
 }
 
 /** A watcher's heartbeat says `status: paused` while it waits for a human (runner.ts). */

@@ -37,7 +37,9 @@ export function renderStatusText(r: StatusReport): string[] {
   for (const d of r.daemons) {
     const beat = d.age_seconds === null ? 'no heartbeat' : `beat ${formatAge(d.age_seconds)} ago`;
     const pm = d.pm2 ? ` · pm2 ${d.pm2.status}, ${d.pm2.restarts} restart${d.pm2.restarts === 1 ? '' : 's'}` : '';
-    out.push(`  ${d.name.padEnd(26)} ${d.state.toUpperCase().padEnd(8)} ${beat}${pm}`);
+    if (d.state === 'not_configured')
+      out.push(`  ${d.name.padEnd(26)} not configured: ${d.not_configured?.reason ?? '(no reason recorded)'}${pm}`);
+    else out.push(`  ${d.name.padEnd(26)} ${d.state.toUpperCase().padEnd(8)} ${beat}${pm}`);
     if (d.paused)
       out.push(`    paused: ${d.paused.reason}${d.paused.until ? ` (tries again after ${d.paused.until})` : ''}`);
   }

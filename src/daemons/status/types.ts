@@ -13,12 +13,14 @@ export interface PendingApprovalStatus {
   expired: boolean;
 }
 
-export type DaemonState = 'ok' | 'failing' | 'stale' | 'missing';
+export type DaemonState = 'ok' | 'failing' | 'stale' | 'missing' | 'not_configured';
 
 export interface DaemonStatus {
   name: string;
   /** ok: fresh heartbeat that says ok; failing: fresh but its last cycle reported a problem (or PM2 says
-   *  errored/stopped); stale: no heartbeat for longer than stale_after_seconds; missing: PM2 runs it but it never beat. */
+   *  errored/stopped); stale: no heartbeat for longer than stale_after_seconds; missing: PM2 runs it but it never beat;
+   *  not_configured: it ended itself with nothing to do (exit 78: no credentials, no Odoo, no remote) and has not
+   *  beaten since — shown with its reason, and not a failure. */
   state: DaemonState;
   pid?: number;
   last_beat?: string;
@@ -29,6 +31,8 @@ export interface DaemonStatus {
   /** Set when the daemon stopped itself until a human acts (a watcher paused on refused credentials or a
    *  missing permission): what it said, with the permission to grant when the provider named one. */
   paused?: { kind: 'auth' | 'permission'; reason: string; until?: string; grant?: string };
+  /** Set with state `not_configured`: what it said as it ended, the variables it needs, and when. */
+  not_configured?: { reason: string; missing: string[]; at: string };
 }
 
 export interface LastRunStatus {

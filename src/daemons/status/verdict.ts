@@ -4,7 +4,7 @@ import type { StatusReport, Verdict } from './types.js';
  * One word for the whole machine. fail: something is down or blocked and needs the owner now (a stale or
  * errored daemon, a watcher paused on its credentials or permissions, a failed sync or guard, Odoo down long enough to alert, a broken audit chain). warn: it works,
  * but look soon (a daemon's last cycle failed, an expired approval, files in Failed/, Odoo failing checks,
- * nothing running).
+ * nothing running). A daemon that stopped because it is not configured (exit 78) counts as neither.
  */
 export function judge(report: Omit<StatusReport, 'verdict' | 'reasons'>): { verdict: Verdict; reasons: string[] } {
   const fail: string[] = [];
@@ -22,6 +22,8 @@ export function judge(report: Omit<StatusReport, 'verdict' | 'reasons'>): { verd
       );
     else if (d.state === 'failing') warn.push(`${d.name}: its last cycle reported a problem`);
     else if (d.state === 'missing') warn.push(`${d.name}: runs under PM2 but has not written a heartbeat`);
+    // not_configured is neither: the owner left that service unset on purpose (no Instagram account), and the
+    // daemon said so and stopped; the daemon list shows it with its reason.
   }
   if (report.daemons.length === 0) warn.push('no daemon heartbeats on this machine (nothing running?)');
   if (report.sync && !report.sync.ok)
