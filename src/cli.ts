@@ -17,6 +17,7 @@ import { registerLocalCommands } from './cli/commands/local.js';
 import { registerOdooCommands } from './cli/commands/odoo.js';
 import { registerWatchCommands } from './cli/commands/watch.js';
 import { registerWatchdogCommand } from './cli/commands/watchdog.js';
+import { endProcess } from './cli/unconfigured.js';
 
 /**
  * The `ai-employee` command: parses argv, builds the config, calls one entry. Errors end as one line on
@@ -112,5 +113,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const appError = toAppError(err);
   warn(`ai-employee: ${appError.message}`);
   if (process.env['LOG_LEVEL'] === 'debug') warn(String((err as Error)?.stack ?? err));
-  process.exitCode = 1;
+  // Under PM2 an open IPC channel would keep a failed start alive and `online` for good (unconfigured.ts): end it,
+  // so PM2's crash path (backoff, errored, the watchdog) takes over.
+  if (process.connected) void endProcess(1);
+  else process.exitCode = 1;
 });
