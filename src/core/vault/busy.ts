@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
  * Obsidian with the note on screen, an antivirus scan, the search indexer. Node reports that as EBUSY, EPERM or
  * EACCES, and it passes within moments. Every move of a vault file goes through here, so such a refusal is
  * waited out with backoff instead of failing a claim or an approval. When it does not pass, the caller gets a
- * `timeout` that says which file is held, and the file is still where it was (docs/laptop.md).
+ * `timeout` that says which file is held, and the file is still where it was (docs/durability.md).
  *
  * Why EPERM and EACCES only on Windows: elsewhere they mean a real permission problem, which waiting never fixes.
  */
