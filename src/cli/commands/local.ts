@@ -88,15 +88,22 @@ export function registerLocalCommands(program: Command, config: () => Config): v
       const home = pm2Home();
       const running = await pm2DaemonRunning(home);
       const rows = running ? await withPm2((pm2) => pm2.list()) : [];
-      const apps = appStatuses(names, rows, Date.now());
-      const ok = apps.every((a) => a.status === 'online');
+      // An app that stopped itself for want of settings (git sync without a remote) is not down: it says why.
+      const { readNotConfigured } = await import('../../daemons/heartbeat.js');
+      const unconfigured = new Map((await readNotConfigured(config().stateDir)).map((r) => [r.name, r.reason]));
+      const apps = appStatuses(names, rows, Date.now()).map((a) =>
+        a.status === 'stopped' && unconfigured.has(a.name)
+          ? { ...a, status: 'not configured', reason: unconfigured.get(a.name) }
+          : a,
+      );
+      const ok = apps.every((a) => a.status === 'online' || a.status === 'not configured');
       if (!ok) process.exitCode = 1;
       if (opts.json) return say(JSON.stringify({ pm2_home: home, pm2_running: running, ok, apps }, null, 2));
       if (!running) say(`PM2 is not running (${home}); start the local side with \`ai-employee local start\`.`);
       say(`${'app'.padEnd(18)} ${'status'.padEnd(12)} ${'pid'.padEnd(8)} ${'restarts'.padEnd(9)} uptime`);
       for (const a of apps)
         say(
-          `${a.name.padEnd(18)} ${a.status.padEnd(12)} ${String(a.pid ?? '-').padEnd(8)} ${String(a.restarts).padEnd(9)} ${uptime(a.uptime_seconds)}`,
+          `${a.name.padEnd(18)} ${a.status.padEnd(12)} ${String(a.pid ?? '-').padEnd(8)} ${String(a.restarts).padEnd(9)} ${uptime(a.uptime_seconds)}${a.reason ? `  ${a.reason}` : ''}`,
         );
     });
 

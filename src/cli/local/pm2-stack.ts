@@ -161,6 +161,8 @@ export interface AppStatus {
   pid: number | null;
   restarts: number;
   uptime_seconds: number | null;
+  /** For `not configured`: why the app stopped itself (its not-configured record). */
+  reason?: string;
 }
 
 /** The local apps as `status` shows them, in the order of the definitions. */
