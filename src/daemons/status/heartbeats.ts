@@ -70,25 +70,13 @@ export async function readDaemons(stateDir: string, now: Date, pm2Apps: readonly
   for (const record of notConfigured.values()) {
     const app = pm2ByName.get(record.name);
     if (app && !recordCoversPm2Run(record, app, now)) continue;
-    const row = byName.get(record.name) ?? {
-      name: record.name,
-      state: 'not_configured' as const,
-      age_seconds: null,
-      stale_after_seconds: Math.round(staleAfterMs(record.name, undefined) / 1000),
-      ok: null,
-    };
+    const row = byName.get(record.name) ?? beatlessRow(record.name, 'not_configured');
     row.state = 'not_configured';
     row.not_configured = { reason: record.reason, missing: record.missing, at: record.at };
     byName.set(record.name, row);
   }
   for (const app of pm2Apps) {
-    const row = byName.get(app.name) ?? {
-      name: app.name,
-      state: 'missing' as const,
-      age_seconds: null,
-      stale_after_seconds: Math.round(staleAfterMs(app.name, undefined) / 1000),
-      ok: null,
-    };
+    const row = byName.get(app.name) ?? beatlessRow(app.name, 'missing');
     row.pm2 = { status: app.status, restarts: app.restarts, uptime_seconds: app.uptime_seconds };
     // Why PM2 wins over a fresh heartbeat: an errored app's last beat can still be young. A stopped app that
     // said it has nothing to do is not down: it is waiting for its settings.
@@ -123,5 +111,16 @@ function pausedOf(detail: Record<string, unknown> | undefined): Pick<DaemonStatu
       ...(until ? { until } : {}),
       ...(grant ? { grant } : {}),
     },
+  };
+}
+
+/** The row of a daemon that has never written a heartbeat here. */
+function beatlessRow(name: string, state: 'missing' | 'not_configured'): DaemonStatus {
+  return {
+    name,
+    state,
+    age_seconds: null,
+    stale_after_seconds: Math.round(staleAfterMs(name, undefined) / 1000),
+    ok: null,
   };
 }
